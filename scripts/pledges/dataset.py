@@ -1,0 +1,425 @@
+"""Loading the data folder and checking it: the engine behind ``pledges check``.
+
+load → validate each file against its model → cross-record checks. Every problem is
+collected (nothing stops at the first) as ``path:line:column: what is wrong — how to fix``.
+Collectors call the same ``check_records`` before they write anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import pydantic
+from pydantic import BaseModel
+
+from . import models as m
+from .pii import find_personal_data
+from .yamlio import Document, YamlProblem, read_yaml_file
+
+
+def today_default() -> date:
+    """Today, or the frozen day in PLEDGES_TODAY (YYYY-MM-DD) for tests and reproducible builds."""
+    frozen = os.environ.get("PLEDGES_TODAY")
+    return date.fromisoformat(frozen) if frozen else date.today()
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass
+class Loaded:
+    kind: str
+    path: Path
+    doc: Document
+    record: Any
+
+    def where(self, loc: tuple, *, key: bool = False) -> tuple[int, int]:
+        return self.doc.position(loc, key=key)
+
+
+@dataclass
+class Dataset:
+    root: Path
+    loaded: dict[str, dict[str, Loaded]] = field(default_factory=lambda: {kind: {} for kind in m.KINDS})
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def records(self, kind: str) -> dict[str, Any]:
+        return {rid: item.record for rid, item in self.loaded[kind].items()}
+
+    @property
+    def providers(self) -> dict[str, m.Provider]:
+        return self.records("providers")
+
+    @property
+    def sources(self) -> dict[str, m.Source]:
+        return self.records("sources")
+
+    @property
+    def pledges(self) -> dict[str, m.Pledge]:
+        return self.records("pledges")
+
+    @property
+    def statistics(self) -> dict[str, m.Statistic]:
+        return self.records("statistics")
+
+    @property
+    def reports(self) -> dict[str, m.Report]:
+        return self.records("reports")
+
+    @property
+    def responses(self) -> dict[str, m.Response]:
+        return self.records("responses")
+
+    @property
+    def corrections(self) -> dict[str, m.Correction]:
+        return self.records("corrections")
+
+    @property
+    def status(self) -> dict[str, m.SourceStatus]:
+        return self.records("status")
+
+    def add(self, path: Path | str, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem(str(path), line, column, message))
+
+    def report(self, item: Loaded, loc: tuple, message: str, *, key: bool = False) -> None:
+        line, column = item.where(loc, key=key)
+        self.add(item.path, line, column, message)
+
+
+# --------------------------------------------------------------------------- pydantic errors → advice
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside Optional[...] / list[...] / Annotated[...], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _unwrap_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        inner = _unwrap_model(info.annotation) if info else None
+        if inner is None:
+            return current
+        current = inner
+    return current
+
+
+def _field_hint(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields.get(name)
+    return f" ({info.description})" if info and info.description else ""
+
+
+PATTERN_ADVICE = {
+    m.ID_PATTERN: "use lower-case letters, digits and single hyphens, e.g. `bt-repair-guarantee`",
+    m.URL_PATTERN: "write a full web address starting with https:// (or http://); other schemes such as javascript: are refused",
+    m.PERIOD_PATTERN: "write the period as YYYY, YYYY-H1, YYYY-Q3 or YYYY-MM",
+}
+
+
+def explain_error(model: type[BaseModel], error: dict) -> tuple[tuple, str, bool]:
+    """Turn one pydantic error into (location, message with a fix, points-at-key)."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    name = str(loc[-1]) if loc else model.__name__
+    parent = _model_at(model, loc[:-1])
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        allowed = list(parent.model_fields)
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return loc, f"unknown field '{name}' — {hint}remove or rename it; allowed here: {', '.join(allowed)}", True
+    if kind == "missing":
+        return loc[:-1], f"missing required field '{name}' — add `{name}:`{_field_hint(parent, name)}", False
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return loc, f"'{given}' is not allowed for '{name}' — use one of {expected}", False
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        return loc, f"'{name}' must be {whole}, not {given!r} — write digits only, e.g. `12` or `12.5`", False
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        advice = PATTERN_ADVICE.get(pattern, f"it must match {pattern}")
+        return loc, f"'{name}' has an invalid value {given!r} — {advice}", False
+    if kind.startswith(("date_", "datetime_")):
+        return loc, f"'{name}' must be a date, not {given!r} — write it as YYYY-MM-DD", False
+    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
+        shape = {"list_type": "a list (lines starting with '- ')", "dict_type": "a mapping of `key: value` lines"}.get(
+            kind, "a mapping of `field: value` lines"
+        )
+        return loc, f"'{name}' must be {shape}, not {given!r} — rewrite it in that shape", False
+    if kind == "value_error":
+        reason = str(error.get("ctx", {}).get("error", error["msg"]))
+        return loc, f"{reason} — correct the values so they agree", False
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return loc, f"'{name}' is out of range: {error['msg'].lower()} — correct the value", False
+    if kind in {"string_too_short", "too_short"}:
+        return loc, f"'{name}' is empty — fill it in{_field_hint(parent, name)}", False
+    return loc, f"'{name}': {error['msg']} — see docs/field-dictionary.md", False
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def iter_record_files(root: Path) -> Iterable[tuple[str | None, Path]]:
+    """(kind, path) for every YAML file under root; kind None for files outside a known folder."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = Path(dirpath).relative_to(root)
+        kind = rel.parts[0] if rel.parts else None
+        for filename in sorted(filenames):
+            if filename.startswith("."):
+                continue
+            if filename.endswith((".yaml", ".yml")):
+                yield (kind if kind in m.KINDS else None), Path(dirpath) / filename
+
+
+def load_file(kind: str, path: Path, dataset: Dataset) -> Loaded | None:
+    model = m.KINDS[kind]
+    try:
+        doc = read_yaml_file(path)
+    except YamlProblem as problem:
+        dataset.add(path, problem.line, problem.column, problem.message)
+        return None
+    if not isinstance(doc.data, dict):
+        dataset.add(path, 1, 1, f"a {kind[:-1]} record must be a mapping of `field: value` lines — see `pledges new`")
+        return None
+    try:
+        record = model.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc, message, key = explain_error(model, error)
+            line, column = doc.position(loc, key=key)
+            dataset.add(path, line, column, message)
+        return None
+    return Loaded(kind, path, doc, record)
+
+
+def load_dataset(root: Path | str, today: date | None = None) -> Dataset:
+    """Load and check every record under root. Problems are in ``dataset.problems``."""
+    root = Path(root)
+    dataset = Dataset(root)
+    if not root.is_dir():
+        dataset.add(root, 1, 1, "data folder not found — pass --data DIR pointing at the folder with providers/, pledges/ …")
+        return dataset
+    for kind, path in iter_record_files(root):
+        dataset.files += 1
+        if kind is None:
+            dataset.add(path, 1, 1, f"file is outside the record folders — move it into one of {', '.join(m.KINDS)}")
+            continue
+        if path.suffix == ".yml":
+            dataset.add(path, 1, 1, "use the extension .yaml — rename the file")
+            continue
+        item = load_file(kind, path, dataset)
+        if item is None:
+            continue
+        check_identity(item, dataset)
+    check_records(dataset, today or today_default())
+    dataset.problems.sort()
+    return dataset
+
+
+def check_identity(item: Loaded, dataset: Dataset) -> None:
+    rid = item.record.id
+    if rid != item.path.stem:
+        dataset.report(item, ("id",), f"id '{rid}' differs from the file name '{item.path.stem}' — rename the file to {rid}.yaml or change the id")
+    seen = dataset.loaded[item.kind].get(rid)
+    if seen is not None:
+        dataset.report(item, ("id",), f"duplicate id '{rid}', already used by {seen.path} — give this record its own id and file name")
+        return
+    dataset.loaded[item.kind][rid] = item
+
+
+# --------------------------------------------------------------------------- cross-record checks
+
+REFERENCES: dict[str, list[tuple[tuple, str]]] = {
+    # kind → (path in record, kind referred to); "*" in a path runs over a list
+    "pledges": [(("provider",), "providers"), (("supersedes",), "pledges")],
+    "statistics": [(("provider",), "providers"), (("source",), "sources")],
+    "reports": [(("pledge",), "pledges")],
+    "responses": [(("provider",), "providers"), (("pledge",), "pledges"), (("statistic",), "statistics")],
+    "providers": [(("source_names", "*", "source"), "sources")],
+    "status": [(("id",), "sources")],
+}
+
+# Dates that describe something that has already happened: none may lie after today.
+PAST_DATES: dict[str, list[tuple]] = {
+    "providers": [("provenance", "published"), ("provenance", "retrieved"), ("customer_base", "*", "as_of")],
+    "sources": [],
+    "pledges": [("published",), ("provenance", "published"), ("provenance", "retrieved"), ("previous_versions", "*", "valid_to")],
+    "statistics": [("provenance", "published"), ("provenance", "retrieved")],
+    "reports": [("date",), ("reported",)],
+    "responses": [("date",), ("provenance", "published"), ("provenance", "retrieved")],
+    "corrections": [("date",)],
+    "status": [("last_success",), ("last_attempt",)],
+}
+
+CADENCE_PERIOD_SHAPE = {
+    m.Cadence.daily: ("YYYY-MM", lambda p: len(p) == 7 and p[5] not in "QH"),
+    m.Cadence.monthly: ("YYYY-MM", lambda p: len(p) == 7 and p[5] not in "QH"),
+    m.Cadence.quarterly: ("YYYY-Q1…Q4", lambda p: "-Q" in p),
+    m.Cadence.half_yearly: ("YYYY-H1 or YYYY-H2", lambda p: "-H" in p),
+    m.Cadence.yearly: ("YYYY", lambda p: len(p) == 4),
+}
+
+NOT_FREE_TEXT = {"id", "url", "website", "evidence_url", "sha256", "etag", "last_modified", "collected_by", "contributor"}
+
+
+def _values_at(data: Any, path: tuple, prefix: tuple = ()) -> Iterable[tuple[tuple, Any]]:
+    if not path:
+        yield prefix, data
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _values_at(item, rest, prefix + (index,))
+    elif isinstance(data, dict) and head in data:
+        yield from _values_at(data[head], rest, prefix + (head,))
+
+
+def _strings(data: Any, prefix: tuple = ()) -> Iterable[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield prefix, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_FREE_TEXT:
+                yield from _strings(value, prefix + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, prefix + (index,))
+
+
+def period_start(period: str) -> date:
+    year = int(period[:4])
+    if len(period) == 4:
+        return date(year, 1, 1)
+    tail = period[5:]
+    if tail[0] == "Q":
+        return date(year, 3 * (int(tail[1]) - 1) + 1, 1)
+    if tail[0] == "H":
+        return date(year, 1 if tail[1] == "1" else 7, 1)
+    return date(year, int(tail), 1)
+
+
+def check_records(dataset: Dataset, today: date) -> None:
+    """Checks across records and of values that need context (today, the source's cadence)."""
+    for kind, items in dataset.loaded.items():
+        for item in items.values():
+            _check_references(dataset, kind, item)
+            _check_dates(dataset, kind, item, today)
+            _check_free_text(dataset, item)
+            if kind == "statistics":
+                _check_statistic(dataset, item, today)
+            if kind == "sources":
+                _check_source_params(dataset, item)
+
+
+def _check_references(dataset: Dataset, kind: str, item: Loaded) -> None:
+    for path, target in REFERENCES.get(kind, []):
+        for loc, value in _values_at(item.doc.data, path):
+            if value is None or value in dataset.loaded[target]:
+                continue
+            known = list(dataset.loaded[target])
+            close = difflib.get_close_matches(str(value), known, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            dataset.report(
+                item, loc, f"'{value}' is not a known {target[:-1]} — {hint}use the id of a file in data/{target}/ or add that record first"
+            )
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _check_dates(dataset: Dataset, kind: str, item: Loaded, today: date) -> None:
+    for path in PAST_DATES.get(kind, []):
+        for loc, value in _values_at(item.doc.data, path):
+            day = _as_date(value) or _as_date(_parse_date(value))
+            if day and day > today:
+                dataset.report(item, loc, f"date {day.isoformat()} is in the future (today is {today.isoformat()}) — correct the date")
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
+
+
+def _check_free_text(dataset: Dataset, item: Loaded) -> None:
+    for loc, text in _strings(item.doc.data):
+        if loc and loc[0] == "params":
+            continue
+        for what, found in find_personal_data(text):
+            dataset.report(
+                item, loc, f"free text contains {what} ({found!r}) — remove personal data; describe the case without it"
+            )
+
+
+def _check_statistic(dataset: Dataset, item: Loaded, today: date) -> None:
+    stat: m.Statistic = item.record
+    if stat.unit == m.StatUnit.percent:
+        for name in ("value", "industry_average"):
+            value = getattr(stat, name)
+            if value is not None and not 0 <= value <= 100:
+                dataset.report(item, (name,), f"'{name}' is {value}, outside 0–100 for a percentage — write the percentage (65.9, not 0.659 or 659)")
+    if stat.unit == m.StatUnit.stars and not 0 <= stat.value <= 5:
+        dataset.report(item, ("value",), f"star rating {stat.value} is outside 0–5 — correct the value")
+    if period_start(stat.period) > today:
+        dataset.report(item, ("period",), f"period {stat.period} has not started yet (today is {today.isoformat()}) — correct the period")
+    source = dataset.sources.get(stat.source)
+    if source is not None:
+        shape = CADENCE_PERIOD_SHAPE.get(source.cadence)
+        if shape and not shape[1](stat.period):
+            dataset.report(
+                item, ("period",),
+                f"period '{stat.period}' does not fit the {source.cadence.value} cadence of source '{source.id}' — write it as {shape[0]}",
+            )
+        versions = {brk.series_version for brk in source.method_breaks}
+        if stat.series_version and versions and stat.series_version not in versions:
+            dataset.report(
+                item, ("series_version",),
+                f"series_version '{stat.series_version}' is not one of source '{source.id}' method breaks — use one of {', '.join(sorted(versions))}",
+            )
+
+
+UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file|ftp|mailto):", re.IGNORECASE)
+
+
+def _check_source_params(dataset: Dataset, item: Loaded) -> None:
+    """Collector parameters are free-form, but any address in them must be http(s)."""
+    for loc, text in _strings(item.doc.data.get("params", {}), ("params",)):
+        match = UNSAFE_SCHEME.match(text)
+        if match:
+            dataset.report(item, loc, f"'{match.group(1)}:' addresses are not allowed — use an http(s) URL")

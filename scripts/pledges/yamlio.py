@@ -1,0 +1,261 @@
+"""Safe YAML reading with positions, and the one canonical way of writing records.
+
+Reading: libyaml's composer (C, safe: it builds nodes, never Python objects) gives a node
+tree with line/column marks; we build plain dicts/lists from it ourselves so that we can
+refuse duplicate keys, anchors/aliases (the "billion laughs" bomb expands only through
+them) and merge keys, and remember where every value stood for error messages.
+Files over MAX_FILE_BYTES are refused before they are parsed.
+
+Writing: ``dump_record`` is the canonical format (``pledges fmt``); ``write_atomic``
+writes through a temporary file and a rename, so a killed process leaves either the old
+or the new file whole.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is part of the PyYAML wheels; the pure-Python loader is the fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+
+Path_ = tuple  # a location inside a document: ("terms", 0, "threshold")
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as a record; carries a 1-based position."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and the position of every key and value."""
+
+    data: Any
+    value_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: tuple, *, key: bool = False) -> tuple[int, int]:
+        """Best position for a path; falls back to the nearest parent that exists."""
+        marks = self.key_marks if key else self.value_marks
+        probe = tuple(path)
+        while probe:
+            if probe in marks:
+                return marks[probe]
+            if not key and probe in self.key_marks:
+                return self.key_marks[probe]
+            probe = probe[:-1]
+        return self.value_marks.get((), (1, 1))
+
+
+_SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+# Only plain scalar types; construct_object is avoided because it caches every node.
+_SCALAR_TAGS = {
+    f"tag:yaml.org,2002:{name}": yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("str", "int", "float", "bool", "null", "timestamp")
+}
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(node: yaml.Node) -> Any:
+    line, col = _mark(node)
+    construct = _SCALAR_TAGS.get(node.tag)
+    if construct is None:
+        raise YamlProblem(f"unsupported YAML tag {node.tag} — remove the tag and write a plain value", line, col)
+    try:
+        return construct(_SCALAR_CONSTRUCTOR, node)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        raise YamlProblem(f"cannot read value {node.value!r} ({exc}) — quote it or correct it", line, col) from None
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, refusing what records must not contain."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.doc = Document(None)
+
+    def build(self, node: yaml.Node, path: tuple) -> Any:
+        if id(node) in self.seen:
+            line, col = _mark(node)
+            raise YamlProblem(
+                "YAML anchors and aliases (&name / *name) are not allowed — write the value out in full", line, col
+            )
+        self.seen.add(id(node))
+        self.doc.value_marks[path] = _mark(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP_TAG, _SEQ_TAG):
+            line, col = _mark(node)
+            raise YamlProblem(f"unsupported YAML tag {node.tag} — remove the tag", line, col)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            line, col = _mark(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem("YAML merge keys (<<) are not allowed — write the fields out in full", line, col)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem("a key must be a plain name — use a simple word before the colon", line, col)
+            key = _scalar(key_node)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                first_line, _ = self.doc.key_marks[path + (key,)]
+                raise YamlProblem(
+                    f"duplicate key '{key}' (first at line {first_line}) — keep one of them", line, col
+                )
+            self.doc.key_marks[path + (key,)] = (line, col)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def parse_yaml(text: str) -> Document:
+    """Parse one YAML document into a Document, or raise YamlProblem."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        context = exc.context_mark
+        if context is not None and mark is not None and context.line != mark.line:
+            what += f" ({exc.context or 'the block'} started at line {context.line + 1})"
+        raise YamlProblem(f"YAML syntax error: {what} — check indentation, colons and quotes here", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc} — fix the file's syntax") from None
+    if node is None:
+        raise YamlProblem("the file is empty — fill in the record (see `pledges new`)")
+    builder = _Builder()
+    builder.doc.data = builder.build(node, ())
+    return builder.doc
+
+
+def read_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise YamlProblem(
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for one record — split it into several records"
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem("the file is not UTF-8 text — save it as UTF-8", line, 1) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_yaml(text)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, no aliases, multi-line strings as literal blocks."""
+
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - yaml API
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat().replace("+00:00", "Z"))
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(datetime, _represent_datetime)
+
+
+def plain(value: Any) -> Any:
+    """Enums to their values, recursively, dropping None and empty containers."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            item = plain(item)
+            if item is None or item == [] or item == {}:
+                continue
+            out[key] = item
+        return out
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def dump_data(data: Any) -> str:
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100, indent=2
+    )
+
+
+def dump_record(record: Any) -> str:
+    """The canonical text of a record: model field order, no empty fields."""
+    return dump_data(plain(record.model_dump(mode="python", exclude_none=True)))
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write text to path through a temporary file and a rename. Returns False when unchanged."""
+    path = Path(path)
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+__all__ = [
+    "Document",
+    "YamlProblem",
+    "MAX_FILE_BYTES",
+    "parse_yaml",
+    "read_yaml_file",
+    "dump_record",
+    "dump_data",
+    "plain",
+    "write_atomic",
+    "date",
+]
