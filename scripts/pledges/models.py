@@ -17,14 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 # --------------------------------------------------------------------------- scalar types
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 PERIOD_PATTERN = r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
 
 RecordId = Annotated[
     str,
     StringConstraints(pattern=ID_PATTERN, max_length=120),
-    Field(description="Lower-case letters, digits and single hyphens; equals the file name without `.yaml`."),
+    Field(description="Lower-case letters and digits joined by hyphens (`--` separates parts); equals the file name without `.yaml`."),
 ]
 Url = Annotated[
     str,

@@ -48,20 +48,25 @@ class Document:
     """A parsed YAML file: its data and the position of every key and value."""
 
     data: Any
-    value_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    # path → libyaml Mark (0-based line/column); converted only when a problem is reported
+    value_marks: dict[tuple, Any] = field(default_factory=dict)
+    key_marks: dict[tuple, Any] = field(default_factory=dict)
 
     def position(self, path: tuple, *, key: bool = False) -> tuple[int, int]:
-        """Best position for a path; falls back to the nearest parent that exists."""
+        """1-based (line, column) for a path; falls back to the nearest parent that exists."""
         marks = self.key_marks if key else self.value_marks
         probe = tuple(path)
         while probe:
             if probe in marks:
-                return marks[probe]
+                return _pos(marks[probe])
             if not key and probe in self.key_marks:
-                return self.key_marks[probe]
+                return _pos(self.key_marks[probe])
             probe = probe[:-1]
-        return self.value_marks.get((), (1, 1))
+        return _pos(self.value_marks[()]) if () in self.value_marks else (1, 1)
+
+
+def _pos(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
 
 
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -78,14 +83,31 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
 def _scalar(node: yaml.Node) -> Any:
-    line, col = _mark(node)
-    construct = _SCALAR_TAGS.get(node.tag)
+    tag = node.tag
+    if tag == _STR_TAG:  # the common case, kept cheap
+        return node.value
+    if tag == _TIMESTAMP_TAG:
+        value = node.value
+        try:  # ISO dates and date-times; the general YAML timestamp forms go to PyYAML below
+            if len(value) == 10:
+                return date.fromisoformat(value)
+            if "T" in value:
+                return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    construct = _SCALAR_TAGS.get(tag)
     if construct is None:
-        raise YamlProblem(f"unsupported YAML tag {node.tag} — remove the tag and write a plain value", line, col)
+        line, col = _mark(node)
+        raise YamlProblem(f"unsupported YAML tag {tag} — remove the tag and write a plain value", line, col)
     try:
         return construct(_SCALAR_CONSTRUCTOR, node)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        line, col = _mark(node)
         raise YamlProblem(f"cannot read value {node.value!r} ({exc}) — quote it or correct it", line, col) from None
 
 
@@ -103,7 +125,7 @@ class _Builder:
                 "YAML anchors and aliases (&name / *name) are not allowed — write the value out in full", line, col
             )
         self.seen.add(id(node))
-        self.doc.value_marks[path] = _mark(node)
+        self.doc.value_marks[path] = node.start_mark
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP_TAG, _SEQ_TAG):
             line, col = _mark(node)
             raise YamlProblem(f"unsupported YAML tag {node.tag} — remove the tag", line, col)
@@ -116,20 +138,19 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, path: tuple) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
-            line, col = _mark(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem("YAML merge keys (<<) are not allowed — write the fields out in full", line, col)
+                raise YamlProblem("YAML merge keys (<<) are not allowed — write the fields out in full", *_mark(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("a key must be a plain name — use a simple word before the colon", line, col)
+                raise YamlProblem("a key must be a plain name — use a simple word before the colon", *_mark(key_node))
             key = _scalar(key_node)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
-                first_line, _ = self.doc.key_marks[path + (key,)]
+                first_line, _ = _pos(self.doc.key_marks[path + (key,)])
                 raise YamlProblem(
-                    f"duplicate key '{key}' (first at line {first_line}) — keep one of them", line, col
+                    f"duplicate key '{key}' (first at line {first_line}) — keep one of them", *_mark(key_node)
                 )
-            self.doc.key_marks[path + (key,)] = (line, col)
+            self.doc.key_marks[path + (key,)] = key_node.start_mark
             result[key] = self.build(value_node, path + (key,))
         return result
 

@@ -1,0 +1,60 @@
+# Two commands on a fresh machine with Python 3.11+ and make:
+#   make site   — create .venv, install the pinned dependencies, build the site from data/ into site/
+#   make test   — the whole test suite (installs Debian's chromium for the browser tests if missing)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DATA ?= data
+OUT ?= site
+
+.PHONY: site test check fmt schema bench lock browser clean help
+
+help:
+	@echo "make site | make test | make check | make fmt | make schema | make bench | make lock"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/pledges build --data $(DATA) --out $(OUT)
+
+check: $(STAMP)
+	$(BIN)/pledges check --data $(DATA)
+	$(BIN)/pledges fmt --check --data $(DATA)
+	$(BIN)/pledges schema --check
+
+fmt: $(STAMP)
+	$(BIN)/pledges fmt --data $(DATA)
+
+schema: $(STAMP)
+	$(BIN)/pledges schema
+
+# Debian's chromium for the Playwright browser tests (Playwright's own browser download does not work here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@/usr/bin/chromium --version
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+# Re-resolve requirements.in into exact pins.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.in
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pledges' > requirements.lock
+
+clean:
+	rm -rf $(OUT) build .pytest_cache

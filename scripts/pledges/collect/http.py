@@ -1,0 +1,378 @@
+"""The one HTTP helper every collector uses.
+
+- ``requests.Session`` with a User-Agent naming the project and a contact URL;
+- connect and read timeouts; a cap on the body size;
+- retries with exponential backoff on connection errors, timeouts and 5xx;
+- ``Retry-After`` honoured on 429 and 503, up to a cap (a longer wait is a failure, not a sleep);
+- conditional requests (``If-None-Match`` / ``If-Modified-Since``) from remembered validators;
+- robots.txt fetched once per host and respected (a missing robots.txt allows everything);
+- one lock per host: requests to the same host are serialized and spaced by the host's
+  ``min_interval_s``; different hosts run concurrently (``fetch_many`` uses a thread pool).
+
+Failures are raised as :class:`FetchError` with a message in plain words; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import os
+import threading
+import time
+import urllib.robotparser
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+from urllib.parse import urlsplit
+
+import requests
+
+PROJECT = "service-pledge-tracker"
+VERSION = "0.1"
+# The address a publisher can use to reach us; the workflow sets PLEDGES_CONTACT_URL to the repository.
+DEFAULT_CONTACT_URL = "https://github.com/service-pledge-tracker"
+ROBOTS_AGENT = "service-pledge-tracker"
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+def user_agent() -> str:
+    contact = os.environ.get("PLEDGES_CONTACT_URL") or DEFAULT_CONTACT_URL
+    return f"{PROJECT}/{VERSION} (+{contact}; open-data collector)"
+
+
+class FetchError(Exception):
+    """A request that failed for good, explained in plain words."""
+
+    def __init__(self, message: str, url: str = "", status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Politeness and patience for one host. Sources set these in ``params``; env vars can shrink them in tests."""
+
+    min_interval_s: float = 1.0
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0
+    retries: int = 3
+    backoff_s: float = 2.0
+    retry_after_cap_s: float = 120.0
+    respect_robots: bool = True
+
+    ENV = {
+        "min_interval_s": "PLEDGES_HTTP_MIN_INTERVAL",
+        "connect_timeout_s": "PLEDGES_HTTP_CONNECT_TIMEOUT",
+        "read_timeout_s": "PLEDGES_HTTP_READ_TIMEOUT",
+        "retries": "PLEDGES_HTTP_RETRIES",
+        "backoff_s": "PLEDGES_HTTP_BACKOFF",
+        "retry_after_cap_s": "PLEDGES_HTTP_RETRY_AFTER_CAP",
+    }
+
+    @classmethod
+    def from_params(cls, params: dict | None) -> "Policy":
+        """Read the politeness keys of a source's ``params``; PLEDGES_HTTP_* env vars override them."""
+        params = params or {}
+        values: dict = {}
+        for name in ("min_interval_s", "connect_timeout_s", "read_timeout_s", "retries", "backoff_s", "retry_after_cap_s"):
+            raw = os.environ.get(cls.ENV[name], params.get(name))
+            if raw is None:
+                continue
+            try:
+                number = float(raw)
+            except (TypeError, ValueError):
+                raise FetchError(f"parameter {name} is {raw!r}, not a number — write a number of seconds") from None
+            if number < 0:
+                raise FetchError(f"parameter {name} is negative ({number}) — write zero or more")
+            values[name] = int(number) if name == "retries" else number
+        if "respect_robots" in params:
+            values["respect_robots"] = bool(params["respect_robots"])
+        return cls(**values)
+
+
+@dataclass
+class Validator:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class Response:
+    url: str  # the exact URL requested, query included
+    status: int
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    retrieved: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def validator(self, previous: Validator | None = None) -> Validator | None:
+        """What to send next time; a 304 keeps the previous validator."""
+        if self.not_modified:
+            return previous
+        etag = self.headers.get("etag")
+        modified = self.headers.get("last-modified")
+        if not etag and not modified:
+            return None
+        return Validator(self.url, etag, modified)
+
+
+@dataclass
+class _Host:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_start: float = 0.0
+    interval: float = 0.0
+    robots: urllib.robotparser.RobotFileParser | None = None
+    robots_checked: bool = False
+    session: requests.Session | None = None
+
+
+def _retry_after_seconds(value: str | None, now: float) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, when.timestamp() - now)
+
+
+REASONS = {
+    400: "bad request",
+    401: "needs a login",
+    403: "access refused",
+    404: "not found",
+    410: "gone",
+    429: "too many requests",
+    500: "server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
+
+
+def _describe_status(status: int) -> str:
+    return f"HTTP {status} ({REASONS.get(status, 'error')})"
+
+
+class HttpClient:
+    """Thread-safe: one lock and one Session per host."""
+
+    def __init__(self, *, sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+        self._sleep = sleep
+        self._clock = clock
+        self._hosts: dict[str, _Host] = {}
+        self._hosts_lock = threading.Lock()
+        self.requests_made = 0
+
+    def close(self) -> None:
+        for host in self._hosts.values():
+            if host.session is not None:
+                host.session.close()
+
+    def _host(self, netloc: str) -> _Host:
+        with self._hosts_lock:
+            host = self._hosts.get(netloc)
+            if host is None:
+                host = self._hosts[netloc] = _Host()
+                session = requests.Session()
+                session.headers["User-Agent"] = user_agent()
+                adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=2, max_retries=0)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                host.session = session
+            return host
+
+    # ------------------------------------------------------------------ public
+
+    def get(
+        self,
+        url: str,
+        *,
+        policy: Policy | None = None,
+        validator: Validator | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """GET one URL politely. A 304 comes back as a Response with ``not_modified``; errors raise FetchError."""
+        policy = policy or Policy()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise FetchError(f"{url!r} is not an http(s) address — fix the URL in the source's params", url)
+        host = self._host(parts.netloc)
+        with host.lock:
+            host.interval = max(host.interval, policy.min_interval_s)
+            if policy.respect_robots:
+                self._check_robots(host, parts, url, policy)
+            headers = {}
+            if accept:
+                headers["Accept"] = accept
+            if validator is not None and validator.url == url:
+                if validator.etag:
+                    headers["If-None-Match"] = validator.etag
+                if validator.last_modified:
+                    headers["If-Modified-Since"] = validator.last_modified
+            return self._get_with_retries(host, url, headers, policy)
+
+    def fetch_many(self, jobs: Iterable[tuple[str, dict]], *, max_workers: int = 16) -> list[Response | FetchError]:
+        """Fetch many URLs: different hosts concurrently, the same host in order. Keeps the input order.
+
+        ``jobs`` are ``(url, keyword arguments for get)``. Each result is a Response or the FetchError.
+        """
+        jobs = list(jobs)
+        by_host: dict[str, list[int]] = {}
+        for index, (url, _) in enumerate(jobs):
+            by_host.setdefault(urlsplit(url).netloc, []).append(index)
+        results: list[Response | FetchError | None] = [None] * len(jobs)
+
+        def run_chain(indexes: list[int]) -> None:
+            for index in indexes:
+                url, kwargs = jobs[index]
+                try:
+                    results[index] = self.get(url, **kwargs)
+                except FetchError as exc:
+                    results[index] = exc
+
+        workers = max(1, min(max_workers, len(by_host)))
+        if workers == 1:
+            for chain in by_host.values():
+                run_chain(chain)
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+                list(pool.map(run_chain, by_host.values()))
+        return results  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ internals
+
+    def _wait_turn(self, host: _Host) -> None:
+        """Space requests to one host by its interval (called with the host lock held)."""
+        now = self._clock()
+        if host.next_start > now:
+            self._sleep(host.next_start - now)
+        host.next_start = self._clock() + host.interval
+
+    def _check_robots(self, host: _Host, parts, url: str, policy: Policy) -> None:
+        if not host.robots_checked:
+            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+            parser = urllib.robotparser.RobotFileParser(robots_url)
+            try:
+                response = self._get_with_retries(host, robots_url, {}, replace(policy, retries=min(policy.retries, 1)), robots=True)
+            except FetchError:
+                response = None
+            if response is not None and response.status == 200:
+                parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
+                host.robots = parser
+            else:
+                host.robots = None  # missing or unreadable robots.txt: allowed
+            host.robots_checked = True
+        if host.robots is not None and not host.robots.can_fetch(ROBOTS_AGENT, url):
+            raise FetchError(
+                f"robots.txt of {parts.netloc} does not allow {ROBOTS_AGENT} to fetch {parts.path or '/'} — "
+                "ask the publisher or use another address",
+                url,
+            )
+
+    def _get_with_retries(self, host: _Host, url: str, headers: dict, policy: Policy, *, robots: bool = False) -> Response:
+        attempt = 0
+        while True:
+            self._wait_turn(host)
+            wait: float | None = None
+            try:
+                response = self._once(host, url, headers, policy)
+            except FetchError as exc:
+                if attempt >= policy.retries:
+                    raise FetchError(f"{exc.message} (after {attempt + 1} attempts)", url) from None
+                wait = policy.backoff_s * (2**attempt)
+            else:
+                status = response.status
+                if robots and 400 <= status < 500 and status != 429:
+                    return response
+                if status < 400 and status not in (300, 301, 302, 303, 307, 308):
+                    return response
+                if status in (429, 503):
+                    asked = _retry_after_seconds(response.headers.get("retry-after"), time.time())
+                    if asked is not None and asked > policy.retry_after_cap_s:
+                        raise FetchError(
+                            f"{_describe_status(status)} from {url}: the server asks to wait {asked:.0f} s, longer than "
+                            f"the {policy.retry_after_cap_s:.0f} s we wait — the next scheduled run will try again",
+                            url,
+                            status,
+                        )
+                    wait = asked if asked is not None else policy.backoff_s * (2**attempt)
+                elif status >= 500:
+                    wait = policy.backoff_s * (2**attempt)
+                if wait is None or attempt >= policy.retries:
+                    extra = f" (after {attempt + 1} attempts)" if attempt else ""
+                    raise FetchError(f"{_describe_status(status)} from {url}{extra}", url, status)
+            attempt += 1
+            if wait > 0:
+                # Never let the host's next request start earlier than this wait.
+                host.next_start = max(host.next_start, self._clock() + wait)
+
+    def _once(self, host: _Host, url: str, headers: dict, policy: Policy) -> Response:
+        self.requests_made += 1
+        retrieved = datetime.now(timezone.utc).replace(microsecond=0)
+        try:
+            with host.session.get(  # type: ignore[union-attr]
+                url,
+                headers=headers,
+                timeout=(policy.connect_timeout_s, policy.read_timeout_s),
+                stream=True,
+                allow_redirects=True,
+            ) as raw:
+                chunks = []
+                size = 0
+                for chunk in raw.iter_content(65536):
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        raise FetchError(f"the response from {url} is over {MAX_BODY_BYTES // 1_000_000} MB — refusing it", url)
+                    chunks.append(chunk)
+                return Response(
+                    url=url,
+                    status=raw.status_code,
+                    body=b"".join(chunks),
+                    headers={k.lower(): v for k, v in raw.headers.items()},
+                    retrieved=retrieved,
+                )
+        except FetchError:
+            raise
+        except requests.exceptions.ConnectTimeout:
+            raise FetchError(f"connecting to {urlsplit(url).netloc} timed out after {policy.connect_timeout_s:g} s", url) from None
+        except (requests.exceptions.ReadTimeout, requests.exceptions.Timeout):
+            raise FetchError(f"the server did not answer {url} within {policy.read_timeout_s:g} s (read timeout)", url) from None
+        except requests.exceptions.ConnectionError as exc:
+            raise FetchError(f"connection to {urlsplit(url).netloc} failed ({_short_reason(exc)})", url) from None
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise FetchError(f"the response from {url} was cut off ({_short_reason(exc)})", url) from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(f"request to {url} failed ({_short_reason(exc)})", url) from None
+
+
+def _short_reason(exc: BaseException) -> str:
+    text = str(exc)
+    for marker in ("Connection reset by peer", "Connection refused", "Connection aborted", "Read timed out",
+                   "IncompleteRead", "Name or service not known", "Remote end closed connection", "timed out"):
+        if marker in text:
+            return marker.lower()
+    return (type(exc).__name__ + (f": {text[:160]}" if text else "")).strip()
+
+
+__all__ = ["HttpClient", "Policy", "Response", "Validator", "FetchError", "user_agent"]

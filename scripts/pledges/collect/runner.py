@@ -1,0 +1,342 @@
+"""`pledges collect`: run the collectors that the source records name, and never lose good data.
+
+For each source (all with a ``collector``, or those given with ``--source``):
+
+1. load: the collector fetches (conditional requests from the validators in the status record);
+2. process: it parses into models, or fails with a message in plain words;
+3. save (here, for all collectors): the new records are checked together with the existing
+   dataset by ``check_records`` — the rules of ``pledges check`` — and only then written, each
+   file atomically (temporary file + rename). Records equal to the stored ones except for the
+   retrieval time are not rewritten.
+
+Sources run concurrently, one worker per host of their ``base_url`` (the HTTP helper also
+serializes each host and spaces its requests). On any failure the source's data files are left
+byte-identical and ``data/status/<id>.yaml`` records the error; the other sources go on; the exit
+code is 1. When every answer is a 304 (or the data are unchanged) nothing at all is written, the
+status file included — so ``last_success`` is the last run that brought new data (or recovered
+from a failure). A Markdown table goes to ``--summary`` and to ``$GITHUB_STEP_SUMMARY``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import queue
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pydantic
+
+from .. import models as m
+from ..dataset import Dataset, Loaded, Problem, check_identity, check_records, explain_error, load_dataset, today_default
+from ..yamlio import dump_record, parse_yaml, plain, write_atomic
+from .common import CollectError, Context, Record
+from .http import FetchError, HttpClient, Policy, Response, Validator
+
+COLLECTORS = ("cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "pledge_page")
+MAX_ERROR_CHARS = 1500
+
+
+@dataclass
+class Outcome:
+    source: m.Source
+    records: list[Record] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+    error: str | None = None
+    requests: int = 0
+
+
+@dataclass
+class Result:
+    source_id: str
+    collector: str
+    state: str  # updated | unchanged | failed
+    written: int = 0
+    detail: str = ""
+
+
+# --------------------------------------------------------------------------- collecting (worker threads)
+
+
+def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: str, now: datetime, today) -> Outcome:
+    outcome = Outcome(source)
+    try:
+        name = source.collector or ""
+        if name not in COLLECTORS:
+            raise CollectError(f"collector {name!r} is not known — use one of {', '.join(COLLECTORS)}")
+        module = importlib.import_module(f"{__package__}.{name}")
+        status = dataset.status.get(source.id)
+        validators = {v.url: Validator(v.url, v.etag, v.last_modified) for v in (status.validators if status else [])}
+        try:
+            policy = Policy.from_params(source.params)
+        except FetchError as exc:
+            raise CollectError(exc.message) from None
+        ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name)
+        loaded = module.load(ctx)
+        outcome.responses = [response for _, response in loaded]
+        outcome.records = module.process(ctx, loaded)
+    except CollectError as exc:
+        outcome.error = exc.message
+    except FetchError as exc:
+        outcome.error = exc.message
+    except pydantic.ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        outcome.error = f"a parsed value does not fit the record model: {'.'.join(map(str, first['loc']))}: {first['msg']}"
+    except Exception as exc:  # noqa: BLE001 - a bug in one collector must not stop the others
+        outcome.error = f"internal error in collector {source.collector!r}: {type(exc).__name__}: {exc}"
+    return outcome
+
+
+def base_url_of(source: m.Source, endpoint: str | None) -> str:
+    if endpoint:
+        return endpoint
+    return str(source.params.get("base_url") or source.url)
+
+
+# --------------------------------------------------------------------------- saving (main thread)
+
+
+def _comparable(record) -> dict:
+    data = plain(record.model_dump(mode="python", exclude_none=True))
+    provenance = data.get("provenance")
+    if isinstance(provenance, dict):
+        provenance.pop("retrieved", None)
+    return data
+
+
+def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple[Path, str, Loaded]], list[Problem]]:
+    """Check new records with the existing ones by the rules of `pledges check`. Returns (files, problems)."""
+    overlay = Dataset(dataset.root)
+    overlay.loaded = {kind: dict(items) for kind, items in dataset.loaded.items()}
+    files: list[tuple[Path, str, Loaded]] = []
+    for record in records:
+        path = dataset.root / record.kind / f"{record.model.id}.yaml"
+        text = dump_record(record.model)
+        doc = parse_yaml(text)
+        model = m.KINDS[record.kind]
+        try:
+            parsed = model.model_validate(doc.data)
+        except pydantic.ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc, message, key = explain_error(model, error)
+                line, column = doc.position(loc, key=key)
+                overlay.add(path, line, column, message)
+            continue
+        item = Loaded(record.kind, path, doc, parsed)
+        overlay.loaded[record.kind].pop(parsed.id, None)
+        check_identity(item, overlay)
+        files.append((path, text, item))
+    check_records(overlay, today)
+    paths = {str(path) for path, _, _ in files} | {str(dataset.root / r.kind / f"{r.model.id}.yaml") for r in records}
+    problems = sorted(p for p in overlay.problems if p.path in paths)
+    return files, problems
+
+
+def _status_path(root: Path, source_id: str) -> Path:
+    return root / "status" / f"{source_id}.yaml"
+
+
+def _write_status(root: Path, status: m.SourceStatus) -> None:
+    write_atomic(_status_path(root, status.id), dump_record(status))
+
+
+def record_failure(dataset: Dataset, source: m.Source, message: str, now: datetime) -> None:
+    previous = dataset.status.get(source.id)
+    if len(message) > MAX_ERROR_CHARS:
+        message = message[: MAX_ERROR_CHARS - 1] + "…"
+    status = m.SourceStatus(
+        id=source.id,
+        last_success=previous.last_success if previous else None,
+        last_attempt=now,
+        last_error=message,
+        consecutive_failures=(previous.consecutive_failures if previous else 0) + 1,
+        validators=previous.validators if previous else [],
+    )
+    _write_status(dataset.root, status)
+
+
+def save(dataset: Dataset, outcome: Outcome, now: datetime, today) -> Result:
+    source = outcome.source
+    collector = source.collector or "-"
+    if outcome.error:
+        record_failure(dataset, source, outcome.error, now)
+        return Result(source.id, collector, "failed", 0, outcome.error)
+
+    # Only records that differ from what is stored (beyond the retrieval time) are written.
+    changed: list[Record] = []
+    for record in outcome.records:
+        existing = dataset.loaded[record.kind].get(record.model.id)
+        if existing is not None:
+            owner = getattr(existing.record, "source", source.id)
+            if record.kind == "statistics" and owner != source.id:
+                message = f"statistic {record.model.id} already belongs to source {owner!r} — two sources produce the same id"
+                record_failure(dataset, source, message, now)
+                return Result(source.id, collector, "failed", 0, message)
+            if _comparable(existing.record) == _comparable(record.model):
+                continue
+        changed.append(record)
+
+    previous = dataset.status.get(source.id)
+    old_validators = {v.url: Validator(v.url, v.etag, v.last_modified) for v in (previous.validators if previous else [])}
+    new_validators: list[m.UrlValidator] = []
+    for response in outcome.responses:
+        validator = response.validator(old_validators.get(response.url))
+        if validator is not None and (validator.etag or validator.last_modified):
+            new_validators.append(m.UrlValidator(url=validator.url, etag=validator.etag, last_modified=validator.last_modified))
+    new_validators.sort(key=lambda v: v.url)
+    validators_changed = [v.model_dump() for v in new_validators] != [
+        v.model_dump() for v in sorted(previous.validators if previous else [], key=lambda v: v.url)
+    ]
+    recovering = previous is None or previous.last_error is not None or previous.consecutive_failures > 0
+    all_304 = bool(outcome.responses) and all(r.not_modified for r in outcome.responses)
+
+    if not changed and not validators_changed and not recovering:
+        detail = "not modified (304)" if all_304 else "no change in the data"
+        return Result(source.id, collector, "unchanged", 0, detail)
+
+    files, problems = validate(dataset, changed, today)
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        message = f"the collected data do not pass the checks of `pledges check`, nothing was written: {shown}{more}"
+        record_failure(dataset, source, message, now)
+        return Result(source.id, collector, "failed", 0, message)
+
+    written = 0
+    for path, text, item in files:
+        if write_atomic(path, text):
+            written += 1
+        dataset.loaded[item.kind][item.record.id] = item
+    status = m.SourceStatus(
+        id=source.id,
+        last_success=now,
+        last_attempt=now,
+        last_error=None,
+        consecutive_failures=0,
+        validators=new_validators,
+    )
+    _write_status(dataset.root, status)
+    detail = f"{written} file(s) written" if written else ("not modified (304)" if all_304 else "no change in the data")
+    return Result(source.id, collector, "updated" if written else "unchanged", written, detail)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def summary_table(results: list[Result]) -> str:
+    icons = {"updated": "✅ updated", "unchanged": "⏸️ unchanged", "failed": "❌ failed"}
+    lines = [
+        "### pledges collect",
+        "",
+        "| Source | Collector | Result | Files written | Detail |",
+        "|---|---|---|---:|---|",
+    ]
+    for r in sorted(results, key=lambda r: r.source_id):
+        lines.append(f"| `{r.source_id}` | {r.collector} | {icons[r.state]} | {r.written} | {_cell(r.detail)} |")
+    failed = sum(r.state == "failed" for r in results)
+    lines += ["", f"{len(results)} source(s), {failed} failed.", ""]
+    return "\n".join(lines)
+
+
+def _append(path: str | Path, text: str) -> None:
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as exc:
+        print(f"cannot write the summary to {path}: {exc.strerror}", file=sys.stderr)
+
+
+def _annotation(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+# --------------------------------------------------------------------------- command
+
+
+def run_collect(args) -> int:
+    root = Path(args.data)
+    today = today_default()
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    dataset = load_dataset(root, today)
+    if not root.is_dir():
+        print(f"{root}: data folder not found — pass --data DIR", file=sys.stderr)
+        return 2
+    wanted = list(dict.fromkeys(args.source or []))
+    unknown = [sid for sid in wanted if sid not in dataset.sources]
+    if unknown:
+        for sid in unknown:
+            path = root / "sources" / f"{sid}.yaml"
+            if path.exists():
+                problems = [str(p) for p in dataset.problems if p.path == str(path)]
+                print(f"{path}: the source record has problems — fix them first: {'; '.join(problems[:3])}", file=sys.stderr)
+            else:
+                print(f"{path}:1:1: no source '{sid}' — use the id of a file in {root / 'sources'}", file=sys.stderr)
+        return 2
+    sources = [dataset.sources[sid] for sid in wanted] if wanted else [
+        s for _, s in sorted(dataset.sources.items()) if s.collector
+    ]
+    if not sources:
+        print("no source has a collector — nothing to collect", file=sys.stderr)
+        return 0
+    own_files = {str(_status_path(root, s.id)) for s in sources}
+    other_problems = [p for p in dataset.problems if p.path not in own_files]
+    if other_problems:
+        print(f"note: the data folder has {len(other_problems)} problem(s) (run `pledges check`); collecting anyway", file=sys.stderr)
+
+    http = HttpClient()
+    groups: dict[str, list[m.Source]] = {}
+    for source in sources:
+        base = base_url_of(source, args.endpoint)
+        groups.setdefault(urlsplit(base).netloc or base, []).append(source)
+    outcomes: queue.Queue[Outcome] = queue.Queue()
+    snapshot = Dataset(dataset.root)
+    snapshot.loaded = {kind: dict(items) for kind, items in dataset.loaded.items()}
+
+    def run_group(group: list[m.Source]) -> None:
+        for source in group:
+            try:
+                outcomes.put(collect_one(source, snapshot, http, base_url_of(source, args.endpoint), now, today))
+            except BaseException as exc:  # noqa: BLE001 - always hand back an outcome
+                outcomes.put(Outcome(source, error=f"internal error: {type(exc).__name__}: {exc}"))
+
+    results: list[Result] = []
+    workers = max(1, min(32, len(groups)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect")
+    try:
+        for group in groups.values():
+            pool.submit(run_group, group)
+        for _ in range(len(sources)):
+            outcome = outcomes.get()
+            try:
+                result = save(dataset, outcome, now, today)
+            except OSError as exc:
+                result = Result(outcome.source.id, outcome.source.collector or "-", "failed", 0,
+                                f"cannot write the data: {exc.strerror or exc}")
+            results.append(result)
+            line = f"{result.source_id}: {result.state} — {result.detail}"
+            print(line, file=sys.stderr if result.state == "failed" else sys.stdout, flush=True)
+            if result.state == "failed" and os.environ.get("GITHUB_ACTIONS") == "true":
+                print(f"::error title=collect {result.source_id}::{_annotation(result.detail)}", flush=True)
+    finally:
+        pool.shutdown(wait=True)
+        http.close()
+
+    table = summary_table(results)
+    if args.summary:
+        _append(args.summary, table)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and str(step_summary) != str(args.summary or ""):
+        _append(step_summary, table)
+    return 1 if any(r.state == "failed" for r in results) else 0
+
+
+__all__ = ["run_collect", "collect_one", "save", "validate", "summary_table", "COLLECTORS"]

@@ -1,0 +1,128 @@
+"""`compute(dataset, today) -> Scoreboard`: grades, verdicts and provider scores. Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .. import models as m
+from . import method as M
+from .grades import Grade, grade_pledge
+from .providers import Context, SectorScore, evaluate, rank
+from .verdicts import PledgeVerdicts, community, pledge_verdicts
+
+
+@dataclass
+class PledgeResult:
+    pledge: m.Pledge
+    grade: Grade
+    verdicts: PledgeVerdicts
+    community: dict
+    counts_for_provider: bool
+
+    def to_dict(self) -> dict:
+        return {
+            "provider": self.pledge.provider,
+            "title": self.pledge.title,
+            "kind": self.pledge.kind.value,
+            "grade": self.grade.grade,
+            "points": self.grade.points,
+            "criteria": [c.to_dict() for c in self.grade.criteria],
+            "verdicts": [v.to_dict() for v in self.verdicts.verdicts],
+            "latest": None if self.verdicts.latest is None else self.verdicts.latest.to_dict(),
+            "community": dict(self.community),
+            "counts_for_provider": self.counts_for_provider,
+            "method_version": M.METHOD_VERSION,
+        }
+
+
+@dataclass
+class Scoreboard:
+    today: date
+    method_version: str
+    method_changes: list[dict]
+    pledges: dict[str, PledgeResult] = field(default_factory=dict)
+    providers: dict[str, dict[str, SectorScore]] = field(default_factory=dict)  # provider → sector → score
+    scoreboards: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method_version": self.method_version,
+            "method_changes": [dict(c) for c in self.method_changes],
+            "today": self.today.isoformat(),
+            "pledges": {pid: self.pledges[pid].to_dict() for pid in sorted(self.pledges)},
+            "providers": {
+                pid: {"sectors": {sector: self.providers[pid][sector].to_dict() for sector in sorted(self.providers[pid])}}
+                for pid in sorted(self.providers)
+            },
+            "scoreboards": [dict(b, rows=list(b["rows"])) for b in self.scoreboards],
+        }
+
+
+def own_pledge(pledge: m.Pledge, today: date) -> bool:
+    """Counts in its provider's score: not a proposal, and not ended before today."""
+    if pledge.kind.value in M.NOT_PROVIDER_PROMISE:
+        return False
+    return not (pledge.effective_to and pledge.effective_to < today)
+
+
+def pledge_sectors(pledge: m.Pledge, provider: m.Provider) -> list[str]:
+    """The provider's only sector; for a multi-sector provider the scheme's sector, else all its sectors."""
+    sectors = sorted(s.value for s in provider.sectors)
+    if len(sectors) > 1 and pledge.scheme and M.SCHEME_SECTORS.get(pledge.scheme) in sectors:
+        return [M.SCHEME_SECTORS[pledge.scheme]]
+    return sectors
+
+
+def compute(dataset, today: date) -> Scoreboard:
+    """Everything the site and `pledges score` show, from a loaded dataset."""
+    providers: dict[str, m.Provider] = dataset.providers
+    sources: dict[str, m.Source] = dataset.sources
+    statistics: dict[str, m.Statistic] = dataset.statistics
+    pledges: dict[str, m.Pledge] = dataset.pledges
+    reports: dict[str, m.Report] = dataset.reports
+
+    board = Scoreboard(today, M.METHOD_VERSION, [dict(c) for c in M.METHOD_CHANGES])
+
+    stats_by_provider_metric: dict[str, dict[m.StatMetric, list[m.Statistic]]] = defaultdict(lambda: defaultdict(list))
+    for sid in sorted(statistics):
+        stat = statistics[sid]
+        stats_by_provider_metric[stat.provider][stat.metric].append(stat)
+    reports_by_pledge: dict[str, list[m.Report]] = defaultdict(list)
+    for rid in sorted(reports):
+        reports_by_pledge[reports[rid].pledge].append(reports[rid])
+
+    grades: dict[str, Grade] = {}
+    verdicts: dict[str, PledgeVerdicts] = {}
+    for pid in sorted(pledges):
+        pledge = pledges[pid]
+        grades[pid] = grade_pledge(pledge)
+        verdicts[pid] = pledge_verdicts(pledge, stats_by_provider_metric.get(pledge.provider, {}), sources, today)
+        board.pledges[pid] = PledgeResult(
+            pledge, grades[pid], verdicts[pid], community(reports_by_pledge.get(pid, [])), own_pledge(pledge, today)
+        )
+
+    ctx = Context(providers, sources, statistics)
+    own_by_sector: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pid in sorted(pledges):
+        pledge = pledges[pid]
+        provider = providers.get(pledge.provider)
+        if board.pledges[pid].counts_for_provider and provider is not None:
+            for sector in pledge_sectors(pledge, provider):
+                own_by_sector[(pledge.provider, sector)].append(pid)
+
+    boards: dict[tuple[str, str], list[SectorScore]] = defaultdict(list)
+    for prov_id in sorted(providers):
+        provider = providers[prov_id]
+        board.providers[prov_id] = {}
+        for sector in sorted(s.value for s in provider.sectors):
+            result = evaluate(ctx, provider, sector, own_by_sector.get((prov_id, sector), []), grades, verdicts)
+            board.providers[prov_id][sector] = result
+            boards[(sector, provider.country)].append(result)
+
+    for sector, country in sorted(boards):
+        rows = rank(boards[(sector, country)], f"{sector} ({country})")
+        board.scoreboards.append({"sector": sector, "country": country, "rows": rows})
+    return board

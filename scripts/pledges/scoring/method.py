@@ -1,0 +1,265 @@
+"""Every constant of the scoring method, in one place.
+
+The code (grades, verdicts, provider scores) and the methodology page
+(``methodology.py``) both read these names *at call time* from this module, so a
+change here changes the scores and the published method together. Nothing in this
+module is computed from data.
+
+When you change a number here, bump ``METHOD_VERSION`` and add an entry to
+``METHOD_CHANGES`` (date, what changed): scores computed with different method
+versions are not compared (see the methodology page, "Versions and breaks").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import PledgeMetric, StatMetric
+
+# --------------------------------------------------------------------------- versions
+
+METHOD_VERSION = "1.0.0"
+
+#: Newest last. Every change of a constant below gets a dated entry.
+METHOD_CHANGES: list[dict[str, str]] = [
+    {
+        "version": "1.0.0",
+        "date": "2026-11-23",
+        "summary": "First published method: pledge grades A–E, verdicts per period from an explicit "
+        "metric mapping, provider scores per sector from five weighted components.",
+    },
+]
+
+# --------------------------------------------------------------------------- pledge grade
+
+#: Points per criterion of a pledge's own terms. `backed` has two levels.
+CRITERION_POINTS: dict[str, int] = {
+    "specific": 1,
+    "measurable": 1,
+    "time-bound": 1,
+    "backed-automatic": 2,
+    "backed-on-request": 1,
+    "independently-verifiable": 1,
+}
+
+#: The criteria in the order they are shown.
+CRITERIA: list[str] = ["specific", "measurable", "time-bound", "backed", "independently-verifiable"]
+
+#: Grade bands: the first grade whose minimum the points reach. Highest first.
+GRADE_BANDS: list[tuple[str, int]] = [("A", 6), ("B", 5), ("C", 4), ("D", 2), ("E", 0)]
+
+#: A term unit that states a deadline (the pledge is time-bound).
+TIME_UNITS: dict[str, float] = {  # unit → calendar days per unit
+    "working-days": 7 / 5,
+    "calendar-days": 1.0,
+    "hours": 1 / 24,
+    "minutes": 1 / 1440,
+    "seconds": 1 / 86400,
+}
+
+#: Pledge kinds that are not the provider's own promise: graded and tested, never in its score.
+NOT_PROVIDER_PROMISE: set[str] = {"proposal"}
+
+# --------------------------------------------------------------------------- verdicts
+
+VERDICTS: list[str] = ["kept", "partly-kept", "broken", "not-yet-rated", "no-data", "not-measurable"]
+
+VERDICT_MEANING: dict[str, str] = {
+    "kept": "the published figure meets the pledge's target",
+    "partly-kept": "the figure misses the target by no more than the margin below (or some terms are kept, some not)",
+    "broken": "the figure misses the target by more than the margin",
+    "not-yet-rated": "the pledge is not due yet (it starts or was promised for a later date), or the first period "
+    "it covers may not have been published yet",
+    "no-data": "nothing has been published that could test the pledge — a visible state, not a blank",
+    "not-measurable": "the pledge has no measurable terms (no event, deadline or target)",
+}
+
+
+@dataclass(frozen=True)
+class MetricMapping:
+    """How one pledge metric is tested."""
+
+    statistic: StatMetric | None  # the published statistic that tests it, or None
+    kind: str  # "share": the statistic is the % of cases within its own deadline; "value": compare the value
+    stat_deadline_days: float | None  # the statistic's own deadline in calendar days (share kind), None = the pledge's
+    reports_can_test: bool  # a customer can observe it and report it (days to resolution, outcome)
+    independent_measure: str | None  # who publishes (or could publish) it, independently of the provider
+    note: str
+
+
+#: Pledge metric → how it is tested. The heart of the verdicts; printed on the methodology page.
+METRIC_MAPPING: dict[PledgeMetric, MetricMapping] = {
+    PledgeMetric.switch_time: MetricMapping(
+        StatMetric.switches_completed_in_time_pct, "share", None, True,
+        "Energy UK publishes signatories' switching performance (scheme administrator, independent chair)",
+        "% of switches completed within the scheme's deadline ≥ the pledge's target share",
+    ),
+    PledgeMetric.complaint_resolution_time: MetricMapping(
+        StatMetric.closed_within_8_weeks_pct, "share", 56.0, True,
+        "FCA firm-level complaints data (% closed within 8 weeks)",
+        "% of complaints closed within 8 weeks ≥ the target share",
+    ),
+    PledgeMetric.complaint_response_time: MetricMapping(
+        StatMetric.timely_response_pct, "share", 15.0, True,
+        "CFPB complaint database (timely response within 15 days)",
+        "% of complaints answered within 15 days (CFPB 'timely') ≥ the target share",
+    ),
+    PledgeMetric.email_reply_time: MetricMapping(
+        StatMetric.email_reply_2_working_days_pct, "share", 2 * 7 / 5, True,
+        "Citizens Advice energy supplier star rating (e-mail reply within 2 working days)",
+        "% of e-mails answered within 2 working days ≥ the target share",
+    ),
+    PledgeMetric.call_answer_time: MetricMapping(
+        StatMetric.call_wait_seconds, "value", None, True,
+        "Citizens Advice energy supplier star rating (average call wait)",
+        "the published average call wait, compared with the pledge's threshold (an average, not a share of calls)",
+    ),
+    PledgeMetric.repair_time: MetricMapping(
+        None, "share", None, True,
+        "Ofcom could publish repair times per provider (it has in its customer-service comparisons)",
+        "no published per-provider statistic yet → no-data; customer reports can be sent",
+    ),
+    PledgeMetric.installation_delay: MetricMapping(
+        None, "share", None, True,
+        "Ofcom could publish provision delays per provider",
+        "no published per-provider statistic yet → no-data",
+    ),
+    PledgeMetric.missed_appointment: MetricMapping(
+        None, "share", None, True,
+        "Ofcom could publish missed engineer appointments per provider",
+        "no published per-provider statistic yet → no-data",
+    ),
+    PledgeMetric.bill_accuracy: MetricMapping(
+        None, "share", None, True,
+        "Ofgem / ACM could publish on-time and accurate bills (ACM ConsuWijzer shows on-time bills)",
+        "no published statistic in the data yet → no-data",
+    ),
+    PledgeMetric.network_capacity: MetricMapping(
+        None, "value", None, False,
+        None,
+        "capacity is neither published per provider nor observable by a customer → no-data",
+    ),
+}
+
+#: A pledge term without a target share promises every case: the target is this share.
+DEFAULT_TARGET_SHARE_PCT: float = 100.0
+
+#: partly-kept when a share misses its target by at most this many percentage points.
+PARTLY_KEPT_MARGIN_PCT_POINTS: float = 5.0
+
+#: partly-kept when a value (e.g. average call wait) misses its threshold by at most this fraction.
+PARTLY_KEPT_MARGIN_VALUE_FRACTION: float = 0.10
+
+#: Two deadlines are the same when they differ by at most this many calendar days.
+DEADLINE_TOLERANCE_DAYS: float = 0.5
+
+#: A pledge whose start (or promised date) is less than this many days ago, and that has no
+#: published figure yet, is "not-yet-rated" rather than "no-data" (a quarter plus publication lag).
+NOT_YET_RATED_GRACE_DAYS: int = 120
+
+#: Community evidence (reports) is shown only from this many distinct contributors on.
+MIN_REPORT_CONTRIBUTORS: int = 3
+
+# --------------------------------------------------------------------------- provider score
+
+#: Component weights (nominal). Missing components are left out and the rest re-weighted to sum 1.
+WEIGHTS: dict[str, float] = {
+    "complaints": 0.35,
+    "responsiveness": 0.30,
+    "ombudsman": 0.10,
+    "pledge-verdicts": 0.15,
+    "pledge-grades": 0.10,
+}
+
+COMPONENT_MEANING: dict[str, str] = {
+    "complaints": "complaints per customer (per 100,000 or per 10,000 as published) relative to the industry "
+    "average of the same source, service and period",
+    "responsiveness": "mean of the published responsiveness figures: % timely responses, % e-mails answered within "
+    "2 working days, % complaints closed within 8 weeks, average call wait",
+    "ombudsman": "100 minus the ombudsman's % of cases upheld against the provider",
+    "pledge-verdicts": "mean of the latest verdicts of the provider's own pledges that have one",
+    "pledge-grades": "mean grade of the provider's own pledges",
+}
+
+#: A provider with no pledge of its own in the sector scores this on pledge grades (like a grade E):
+#: making no promise must never score better than making one (Citizens Advice likewise gives no
+#: points for voluntary commitments not made). If a pledge is missing from the data, that is a correction.
+NO_PLEDGE_GRADE_VALUE: float = 0.0
+
+GRADE_VALUES: dict[str, float] = {"A": 100.0, "B": 75.0, "C": 50.0, "D": 25.0, "E": 0.0}
+VERDICT_VALUES: dict[str, float] = {"kept": 100.0, "partly-kept": 50.0, "broken": 0.0}
+
+#: Per-customer complaint metrics only; raw counts (`complaints-count`) are never used.
+COMPLAINT_RATE_METRICS: list[StatMetric] = [StatMetric.complaints_per_100k, StatMetric.complaints_per_10k]
+
+#: Complaint ratio (provider ÷ industry average) that scores 100, and the one that scores 0; linear between.
+RATIO_BEST: float = 0.5
+RATIO_WORST: float = 2.0
+
+#: Without a published industry average, the unweighted mean of the providers in the data is used,
+#: but only when at least this many providers have a figure for that source, service and period.
+MIN_PEERS_FOR_COMPUTED_AVERAGE: int = 3
+
+OMBUDSMAN_METRIC: StatMetric = StatMetric.ombudsman_upheld_pct
+
+#: Responsiveness figures: percentages count as they are (higher is better).
+RESPONSIVENESS_PCT_METRICS: list[StatMetric] = [
+    StatMetric.timely_response_pct,
+    StatMetric.email_reply_2_working_days_pct,
+    StatMetric.closed_within_8_weeks_pct,
+]
+#: Average call wait: this many seconds or less scores 100, CALL_WAIT_WORST_SECONDS or more scores 0.
+CALL_WAIT_METRIC: StatMetric = StatMetric.call_wait_seconds
+CALL_WAIT_BEST_SECONDS: float = 30.0
+CALL_WAIT_WORST_SECONDS: float = 300.0
+
+#: Sector of each source's figures, used for providers active in several sectors (a provider with
+#: one sector gets all its figures and pledges there; pledges of a multi-sector provider count in each).
+SOURCE_SECTORS: dict[str, str] = {
+    "ofcom-telecoms-complaints": "telecoms",
+    "ofcom-automatic-compensation": "telecoms",
+    "citizens-advice-star-rating": "energy",
+    "energy-switch-guarantee": "energy",
+}
+
+#: Sector of a shared scheme's pledges, used for providers active in several sectors.
+SCHEME_SECTORS: dict[str, str] = {
+    "Ofcom automatic compensation scheme": "telecoms",
+    "Energy Switch Guarantee": "energy",
+}
+
+#: Shown but never scored (it is itself a composite of the figures above).
+NOT_SCORED_METRICS: list[StatMetric] = [StatMetric.star_rating, StatMetric.complaints_count,
+                                        StatMetric.ombudsman_new_cases]
+
+#: A figure whose published sample (cases behind it) is smaller than this is not used.
+MIN_SAMPLE_SIZE: int = 30
+
+#: A provider whose customer base in the sector is known and below this is not ranked
+#: (Citizens Advice rates suppliers with over 25,000 customers).
+MIN_CUSTOMERS: int = 25_000
+
+#: Components a provider must have to be ranked (the per-customer complaint rate is the one
+#: comparable measure every regulator publishes).
+REQUIRED_COMPONENTS: list[str] = ["complaints"]
+
+#: At least this share of the nominal weight must be covered by the components present.
+MIN_WEIGHT_COVERED: float = 0.35
+
+#: A scoreboard (sector × country) ranks only when at least this many providers qualify.
+MIN_RANKED_PROVIDERS: int = 2
+
+#: Rounding unit of each published figure (half of it is the uncertainty that makes ties).
+#: Ofcom rounds complaints per 100,000 to whole numbers; Citizens Advice publishes one decimal.
+PUBLISHED_PRECISION: dict[StatMetric, float] = {
+    StatMetric.complaints_per_100k: 1.0,
+    StatMetric.complaints_per_10k: 0.1,
+    StatMetric.ombudsman_upheld_pct: 0.1,
+    StatMetric.timely_response_pct: 0.1,
+    StatMetric.email_reply_2_working_days_pct: 0.1,
+    StatMetric.closed_within_8_weeks_pct: 0.1,
+    StatMetric.call_wait_seconds: 1.0,
+}
+
+#: Scores are shown with this many decimals.
+SCORE_DECIMALS: int = 1

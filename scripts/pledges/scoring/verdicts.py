@@ -1,0 +1,202 @@
+"""Verdict per pledge per period, from the statistics that test it (never from reports)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Iterable
+
+from .. import models as m
+from ..dataset import period_start
+from . import method as M
+from .periods import period_end, period_key, series_version
+
+
+@dataclass(frozen=True)
+class Verdict:
+    period: str | None
+    verdict: str
+    reason: str
+    evidence: tuple[str, ...] = ()
+    series_version: str | None = None
+    comparable: bool = True
+
+    def to_dict(self) -> dict:
+        return {
+            "period": self.period,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "evidence": list(self.evidence),
+            "series_version": self.series_version,
+            "comparable": self.comparable,
+        }
+
+
+@dataclass
+class PledgeVerdicts:
+    verdicts: list[Verdict] = field(default_factory=list)  # per period, oldest first
+    latest: Verdict | None = None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def term_deadline_days(term: m.PledgeTerm) -> float | None:
+    per_unit = M.TIME_UNITS.get(term.unit.value)
+    return None if per_unit is None else term.threshold * per_unit
+
+
+def start_date(pledge: m.Pledge) -> date | None:
+    """The date from which the pledge must be met: `effective_from` (for an announcement, the
+    promised date), else the date it was published."""
+    return pledge.effective_from or pledge.published
+
+
+def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
+    """One term against one statistic → (kept / partly-kept / broken, or None when the figure cannot decide; reason)."""
+    mapping = M.METRIC_MAPPING[term.metric]
+    value = stat.value
+    if mapping.kind == "share":
+        target = term.target_share_pct if term.target_share_pct is not None else M.DEFAULT_TARGET_SHARE_PCT
+        if term.unit == m.TermUnit.percent:  # the threshold is itself the share, measured at the statistic's deadline
+            target = term.threshold
+        pledge_days = term_deadline_days(term)
+        stat_days = mapping.stat_deadline_days
+        label = f"{stat.metric.value} {_fmt(value)}% vs target {_fmt(target)}%"
+        relation = "same"
+        if stat_days is not None and pledge_days is not None and abs(pledge_days - stat_days) > M.DEADLINE_TOLERANCE_DAYS:
+            relation = "pledge-longer" if pledge_days > stat_days else "pledge-shorter"
+        if value >= target:
+            if relation == "pledge-shorter":
+                return None, (f"{label}: met, but the figure counts cases within {_fmt(stat_days)} days while the pledge "
+                              f"promises {_fmt(pledge_days)} days, so it cannot show the pledge kept")
+            return "kept", f"{label}: met"
+        if relation == "pledge-longer":
+            return None, (f"{label}: missed, but the figure counts cases within {_fmt(stat_days)} days while the pledge "
+                          f"allows {_fmt(pledge_days)} days, so it cannot show the pledge broken")
+        gap = target - value
+        if gap <= M.PARTLY_KEPT_MARGIN_PCT_POINTS:
+            return "partly-kept", f"{label}: missed by {_fmt(round(gap, 2))} points (within the {_fmt(M.PARTLY_KEPT_MARGIN_PCT_POINTS)}-point margin)"
+        return "broken", f"{label}: missed by {_fmt(round(gap, 2))} points"
+    # value kind: compare the statistic (seconds) with the term's threshold converted to seconds
+    days = term_deadline_days(term)
+    if days is None:
+        return None, f"term unit {term.unit.value} cannot be compared with {stat.metric.value}"
+    threshold = days * 86400
+    label = f"{stat.metric.value} {_fmt(value)} s vs pledge {term.comparator.value} {_fmt(round(threshold, 3))} s"
+    ok = {
+        m.Comparator.at_most: value <= threshold,
+        m.Comparator.less_than: value < threshold,
+        m.Comparator.at_least: value >= threshold,
+        m.Comparator.more_than: value > threshold,
+    }[term.comparator]
+    if ok:
+        return "kept", f"{label}: met (published average)"
+    lower_is_better = term.comparator in (m.Comparator.at_most, m.Comparator.less_than)
+    miss = (value - threshold) / threshold if lower_is_better and threshold else (threshold - value) / max(threshold, 1e-9)
+    if miss <= M.PARTLY_KEPT_MARGIN_VALUE_FRACTION:
+        return "partly-kept", f"{label}: missed by {_fmt(round(miss * 100, 1))}% (within the {_fmt(M.PARTLY_KEPT_MARGIN_VALUE_FRACTION * 100)}% margin)"
+    return "broken", f"{label}: missed by {_fmt(round(miss * 100, 1))}%"
+
+
+def combine(results: list[str]) -> str:
+    """All kept → kept; all broken → broken; anything else → partly-kept."""
+    if all(r == "kept" for r in results):
+        return "kept"
+    if all(r == "broken" for r in results):
+        return "broken"
+    return "partly-kept"
+
+
+def in_window(pledge: m.Pledge, period: str) -> bool:
+    """A period counts when it lies wholly inside the pledge's effective dates."""
+    start = start_date(pledge)
+    if start and period_start(period) < start:
+        return False
+    if pledge.effective_to and period_end(period) > pledge.effective_to:
+        return False
+    return True
+
+
+def pledge_verdicts(
+    pledge: m.Pledge,
+    stats_by_metric: dict[m.StatMetric, list[m.Statistic]],
+    sources: dict[str, m.Source],
+    today: date,
+) -> PledgeVerdicts:
+    """stats_by_metric: this pledge's provider's statistics, by metric."""
+    result = PledgeVerdicts()
+    if not pledge.terms:
+        result.latest = Verdict(None, "not-measurable", "no measurable terms: no event, deadline or target to test")
+        return result
+    start = start_date(pledge)
+    if start and start > today:
+        what = "promised for" if pledge.kind == m.PledgeKind.announcement else "takes effect on"
+        result.latest = Verdict(None, "not-yet-rated", f"{what} {start.isoformat()}: not due yet")
+        return result
+    mapped = [t for t in pledge.terms if M.METRIC_MAPPING[t.metric].statistic is not None]
+    unmapped = sorted({t.metric.value for t in pledge.terms if M.METRIC_MAPPING[t.metric].statistic is None})
+    if not mapped:
+        result.latest = Verdict(
+            None, "no-data",
+            f"no published statistic measures {', '.join(unmapped)} for this provider yet; customer reports can be sent",
+        )
+        return result
+
+    # period → list of (result, reason, stat)
+    per_period: dict[str, list[tuple[str | None, str, m.Statistic]]] = defaultdict(list)
+    for term in mapped:
+        metric = M.METRIC_MAPPING[term.metric].statistic
+        for stat in stats_by_metric.get(metric, []):
+            if not in_window(pledge, stat.period):
+                continue
+            if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
+                continue
+            outcome, reason = check_term(term, stat)
+            service = f" ({stat.service})" if stat.service else ""
+            per_period[stat.period].append((outcome, f"{term.metric.value}{service}: {reason}", stat))
+
+    verdicts: list[Verdict] = []
+    for period in sorted(per_period, key=period_key):
+        rows = sorted(per_period[period], key=lambda r: (r[2].id, r[1]))
+        decided = [r[0] for r in rows if r[0] is not None]
+        reasons = "; ".join(r[1] for r in rows)
+        evidence = tuple(sorted({r[2].id for r in rows}))
+        versions = sorted({v for v in (series_version(r[2], sources.get(r[2].source)) for r in rows) if v})
+        version = "+".join(versions) if versions else None
+        if not decided:
+            verdicts.append(Verdict(period, "no-data", "the published figure cannot decide: " + reasons, evidence, version))
+        else:
+            if unmapped:
+                reasons += f"; not tested (no statistic): {', '.join(unmapped)}"
+            verdicts.append(Verdict(period, combine(decided), reasons, evidence, version))
+
+    if not verdicts:
+        metrics = ", ".join(sorted({M.METRIC_MAPPING[t.metric].statistic.value for t in mapped}))
+        if start and today < start + timedelta(days=M.NOT_YET_RATED_GRACE_DAYS):
+            result.latest = Verdict(None, "not-yet-rated",
+                                    f"started {start.isoformat()}; no figure ({metrics}) published for a period since then yet")
+        else:
+            since = f" since {start.isoformat()}" if start else ""
+            result.latest = Verdict(None, "no-data", f"nothing published{since} that could test it (looked for {metrics})")
+        return result
+
+    latest = verdicts[-1]
+    if pledge.effective_to and pledge.effective_to < today:
+        latest = replace(latest, reason=f"pledge ended {pledge.effective_to.isoformat()}; last verdict: {latest.reason}")
+        verdicts[-1] = latest
+    result.verdicts = [replace(v, comparable=(v.series_version == latest.series_version)) for v in verdicts]
+    result.latest = result.verdicts[-1]
+    return result
+
+
+def community(reports: Iterable[m.Report]) -> dict:
+    """Counts of contributor reports; shown only from MIN_REPORT_CONTRIBUTORS distinct contributors on."""
+    counts = {"kept": 0, "partly-kept": 0, "broken": 0}
+    contributors: set[str] = set()
+    for report in reports:
+        counts[report.outcome.value] += 1
+        contributors.add(report.contributor)
+    return {**counts, "contributors": len(contributors), "shown": len(contributors) >= M.MIN_REPORT_CONTRIBUTORS}
