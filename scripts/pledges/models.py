@@ -287,7 +287,7 @@ class PledgeVersion(Strict):
 
     text: Text
     valid_from: dt.date | None = None
-    valid_to: dt.date
+    valid_to: dt.date | None = Field(None, description="Last day this wording was seen; leave out when unknown.")
     provenance: Provenance
 
 

@@ -188,6 +188,8 @@ def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, fl
         parts.append(f"{stat.period}{service}: {_fmt(stat.value)} vs average {_fmt(round(avg, 3))} ({how}) = ratio {ratio:.3f}")
     if not ratios:
         why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, set(M.COMPLAINT_RATE_METRICS))
+        if any(s.metric == m.StatMetric.complaints_count for s in stats):
+            why += " (only raw complaint counts are published for this provider; counts are never used without the customer base)"
         return Component("complaints", None, f"missing: {why}"), None
     ratio = fmean(ratios)
     value = complaint_points(ratio)

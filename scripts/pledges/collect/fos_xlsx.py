@@ -1,0 +1,144 @@
+"""Financial Ombudsman Service business complaint data (XLSX, half-yearly).
+
+Per business (matched on Provider.source_names): new cases (ombudsman-new-cases) from sheet
+"New cases" and the share of cases upheld (ombudsman-upheld-pct) from sheet "Resolved cases".
+"New cases" has two header rows with the categories on the second: the header row is the first
+row (of the first 30) whose first cell names the business ("Business name" / "Business"); new
+cases are its "Total" column, or the sum of the category columns when there is none.
+"Resolved cases" has a header row with the business column and "% of cases upheld" (a proportion
+0–1, or a percentage string). Rows "TOTALS", "Total (45/ 45 Threshold)" (any row starting with
+"total") and footnote rows starting with "*" are skipped. No real FOS workbook was available:
+the layout follows the project's source notes and the tests use a synthetic workbook of that layout.
+
+params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``latest``).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .. import models as m
+from .common import CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, parse_number, refuse_html, shown
+
+MODULE = "fos_xlsx"
+HEADER_SCAN_ROWS = 30
+BUSINESS_HEADERS = ("business name", "business", "financial business", "business name (legal entity)")
+UPHELD_HEADERS = ("% of cases upheld", "% upheld", "percentage of cases upheld")
+
+
+def _skip(name: str) -> bool:
+    text = name.lower()
+    return not text or text.startswith("*") or text.startswith("total")
+
+
+def _header(rows, sheet: str, url: str) -> tuple[list[str], int]:
+    first = None
+    for _ in range(HEADER_SCAN_ROWS):
+        row = next(rows, None)
+        if row is None:
+            break
+        first = first or row
+        values = [cell(v) for v in row]
+        for index, value in enumerate(values):
+            if value.lower() in BUSINESS_HEADERS:
+                return values, index
+    raise CollectError(f"expected a header row naming the business ('Business name') in sheet {sheet!r} of {url}; found first row {shown(first or [])}")
+
+
+def read_new_cases(workbook, url: str) -> dict[str, float]:
+    sheet = _find_sheet(workbook, "new cases", url)
+    rows = workbook[sheet].iter_rows(values_only=True)
+    header, name_col = _header(rows, sheet, url)
+    lower = [h.lower() for h in header]
+    total_col = next((i for i, h in enumerate(lower) if h in ("total", "total new cases", "new cases")), None)
+    category_cols = [i for i, h in enumerate(header) if h and i != name_col and i != total_col]
+    if total_col is None and not category_cols:
+        raise CollectError(f"expected a 'Total' or category columns in sheet {sheet!r} of {url}; found columns {shown(header)}")
+    table: dict[str, float] = {}
+    for row in rows:
+        name = cell(row[name_col]) if row and name_col < len(row) else ""
+        if _skip(name):
+            continue
+        if total_col is not None:
+            value = parse_number(row[total_col] if total_col < len(row) else None, f"new cases of {name!r}")
+        else:
+            parts = [parse_number(row[i] if i < len(row) else None, f"new cases of {name!r}") for i in category_cols]
+            value = sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
+        if value is not None:
+            table[name] = value
+    if not table:
+        raise CollectError(f"sheet {sheet!r} of {url} has a header but no business rows — the table is empty")
+    return table
+
+
+def read_upheld(workbook, url: str) -> dict[str, float]:
+    sheet = _find_sheet(workbook, "resolved cases", url)
+    rows = workbook[sheet].iter_rows(values_only=True)
+    header, name_col = _header(rows, sheet, url)
+    lower = [h.lower() for h in header]
+    col = next((i for i, h in enumerate(lower) if h in UPHELD_HEADERS), None)
+    if col is None:
+        raise CollectError(f"expected a column '% of cases upheld' in sheet {sheet!r} of {url}; found columns {shown(header)}")
+    table: dict[str, float] = {}
+    for row in rows:
+        name = cell(row[name_col]) if row and name_col < len(row) else ""
+        if _skip(name):
+            continue
+        value = parse_number(row[col] if col < len(row) else None, f"% upheld of {name!r}")
+        if value is not None:
+            table[name] = value
+    if not table:
+        raise CollectError(f"sheet {sheet!r} of {url} has a header but no business rows — the table is empty")
+    return table
+
+
+def _find_sheet(workbook, wanted: str, url: str) -> str:
+    for name in workbook.sheetnames:
+        if norm(name) == wanted:
+            return name
+    raise CollectError(f"expected a sheet {wanted.capitalize()!r} in the FOS workbook {url}; found sheets {shown(workbook.sheetnames)}")
+
+
+def load(ctx: Context) -> list[tuple[str | None, Response]]:
+    targets = file_targets(ctx, "Financial Ombudsman business complaint workbooks (.xlsx)")
+    responses = ctx.fetch_many([t.url for t in targets])
+    return [(t.period, r) for t, r in zip(targets, responses)]
+
+
+def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
+    import openpyxl
+
+    if not period:
+        raise CollectError(f"cannot tell the half-year of {response.url} — give `period: YYYY-H1` in params.files")
+    refuse_html(response, "an XLSX workbook")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise CollectError(f"expected an XLSX workbook from {response.url}; found a file openpyxl cannot read ({type(exc).__name__})") from None
+    try:
+        new_cases = read_new_cases(workbook, response.url)
+        upheld = read_upheld(workbook, response.url)
+    finally:
+        workbook.close()
+    records: list[Record] = []
+    for name, provider in sorted(ctx.providers_by_name().items(), key=lambda item: item[1].id):
+        if name in new_cases:
+            count = new_cases[name]
+            if count < 0 or count != int(count):
+                raise CollectError(f"new cases of {name!r} is {count}, not a whole number ≥ 0 — value out of range")
+            records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.ombudsman_new_cases,
+                                         period=period, value=int(count), note="sheet 'New cases'"))
+        if name in upheld:
+            records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.ombudsman_upheld_pct,
+                                         period=period, value=fraction_to_pct(upheld[name], f"% upheld of {name!r}"),
+                                         note="sheet 'Resolved cases', '% of cases upheld' (proportion × 100)"))
+    return records
+
+
+def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
+    records: list[Record] = []
+    for period, response in loaded:
+        if not response.not_modified:
+            records.extend(parse(ctx, period, response))
+    return records
