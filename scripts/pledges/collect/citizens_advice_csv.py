@@ -1,0 +1,113 @@
+"""Citizens Advice energy supplier star rating (quarterly CSV).
+
+Accepted layout (the only one seen: a supplier × quarter panel, one row per supplier and quarter):
+
+- the first non-blank row is the header; BOM, case and spaces are ignored;
+- a supplier column: ``supplier`` / ``Supplier`` / ``Energy supplier``;
+- a quarter column: ``quarter`` / ``Quarter``, values ``Q1 2026`` or ``2026 Q1``;
+- one column per figure (each must be present; blank cells = not published):
+  star rating (``star_rating``, ``Overall star rating``, ``Overall_Star_Rating``) → star-rating;
+  call wait (``call_wait_s``, ``Call_Wait_Time_Seconds``, ``Average call wait time (seconds)``) → call-wait-seconds;
+  email reply (``email_resp_pct``, ``Email_Response_Under_2_Days_Pct``, ``Emails responded to within 2 working days (%)``)
+  → email-reply-2-working-days-pct; complaints (``complaints_per_10k``, ``Complaints_per_10k_Customers``,
+  ``Complaints per 10,000 customers``) → complaints-per-10k.
+  ``params.columns`` ({header: metric}) replaces this table of names.
+
+Anything else fails, naming the columns expected and the columns found.
+"""
+
+from __future__ import annotations
+
+from .. import models as m
+from .common import CollectError, Context, Record, Response, cell, file_targets, parse_number, parse_quarter, read_csv_rows, shown
+
+MODULE = "citizens_advice_csv"
+SUPPLIER = ("supplier", "energy supplier", "supplier name")
+QUARTER = ("quarter", "period")
+DEFAULT_COLUMNS: dict[m.StatMetric, tuple[str, ...]] = {
+    m.StatMetric.star_rating: ("star_rating", "overall star rating", "overall_star_rating", "star rating"),
+    m.StatMetric.call_wait_seconds: ("call_wait_s", "call_wait_time_seconds", "average call wait time (seconds)"),
+    m.StatMetric.email_reply_2_working_days_pct: (
+        "email_resp_pct", "email_response_under_2_days_pct", "emails responded to within 2 working days (%)",
+    ),
+    m.StatMetric.complaints_per_10k: ("complaints_per_10k", "complaints_per_10k_customers", "complaints per 10,000 customers"),
+}
+LIMITS = {
+    m.StatMetric.star_rating: (0, 5),
+    m.StatMetric.call_wait_seconds: (0, 86_400),
+    m.StatMetric.email_reply_2_working_days_pct: (0, 100),
+    m.StatMetric.complaints_per_10k: (0, 10_000),
+}
+
+
+def column_map(ctx: Context) -> dict[m.StatMetric, tuple[str, ...]]:
+    custom = ctx.params.get("columns")
+    if not custom:
+        return DEFAULT_COLUMNS
+    result: dict[m.StatMetric, tuple[str, ...]] = {}
+    for header, metric in dict(custom).items():
+        try:
+            result[m.StatMetric(metric)] = (cell(header).lower(),)
+        except ValueError:
+            raise CollectError(f"params.columns maps {header!r} to {metric!r}, which is not a statistic metric") from None
+    return result
+
+
+def load(ctx: Context) -> list[tuple[None, Response]]:
+    targets = file_targets(ctx, "Citizens Advice star-rating CSV files")
+    responses = ctx.fetch_many([t.url for t in targets], accept="text/csv")
+    return [(None, r) for r in responses]
+
+
+def parse(ctx: Context, response: Response) -> list[Record]:
+    rows = [r for r in read_csv_rows(response, "a Citizens Advice star-rating CSV") if any(cell(v) for v in r)]
+    if not rows:
+        raise CollectError(f"expected a header row in {response.url}; found an empty file")
+    header = [cell(v).lower() for v in rows[0]]
+
+    def find(names: tuple[str, ...]) -> int | None:
+        return next((header.index(n) for n in names if n in header), None)
+
+    supplier_col, quarter_col = find(SUPPLIER), find(QUARTER)
+    columns = column_map(ctx)
+    metric_cols = {metric: find(names) for metric, names in columns.items()}
+    missing = [names[0] for metric, names in columns.items() if metric_cols[metric] is None]
+    if supplier_col is None:
+        missing.insert(0, "supplier")
+    if quarter_col is None:
+        missing.insert(1 if supplier_col is None else 0, "quarter")
+    if missing:
+        raise CollectError(
+            f"expected columns {shown(missing)} in the header of {response.url}; found columns {shown(rows[0], 20)}"
+        )
+    if len(rows) == 1:
+        raise CollectError(f"{response.url} has a header but no supplier rows — the table is empty")
+    names = ctx.providers_by_name()
+    records: list[Record] = []
+    for line, row in enumerate(rows[1:], start=2):
+        values = [cell(v) for v in row]
+        supplier = values[supplier_col] if supplier_col < len(values) else ""
+        period = parse_quarter(values[quarter_col] if quarter_col < len(values) else "")
+        if not period:
+            raise CollectError(f"expected a quarter like 'Q1 2026' in column {rows[0][quarter_col]!r}, row {line} of {response.url}; found {values[quarter_col] if quarter_col < len(values) else ''!r}")
+        provider = names.get(supplier)
+        if provider is None:
+            continue
+        for metric, col in metric_cols.items():
+            value = parse_number(values[col] if col < len(values) else None, f"{supplier!r} {period} {rows[0][col]!r}")
+            if value is None:
+                continue
+            low, high = LIMITS[metric]
+            if not low <= value <= high:
+                raise CollectError(f"{supplier!r} {period}: {rows[0][col]!r} is {value}, outside {low}–{high} — value out of range")
+            records.append(ctx.statistic(response, provider=provider.id, metric=metric, period=period, value=value,
+                                         note=f"column {cell(rows[0][col])!r}, supplier {supplier!r}"))
+    return records
+
+
+def process(ctx: Context, loaded: list[tuple[None, Response]]) -> list[Record]:
+    records: list[Record] = []
+    for _, response in loaded:
+        if not response.not_modified:
+            records.extend(parse(ctx, response))
+    return records

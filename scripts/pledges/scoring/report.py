@@ -1,0 +1,73 @@
+"""`pledges score [--data DIR] [--format table|json] [--today D]`: print verdicts and scores."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..dataset import load_dataset, today_default
+from .engine import Scoreboard, compute
+
+
+def _cell(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def render_table(board: Scoreboard) -> str:
+    data = board.to_dict()
+    out = [f"Method version {data['method_version']} · today {data['today']}", ""]
+    out.append("PLEDGES")
+    rows = []
+    for pid, p in data["pledges"].items():
+        latest = p["latest"] or {}
+        community = p["community"]
+        reports = (f"{community['kept']}/{community['partly-kept']}/{community['broken']}"
+                   if community["shown"] else f"({community['contributors']} contributor(s), hidden)")
+        rows.append([pid, p["provider"], p["kind"] + ("" if p["counts_for_provider"] else " *"),
+                     p["grade"], p["points"], latest.get("verdict", "—"), _cell(latest.get("period")), reports])
+    out.append(_table(rows, ["pledge", "provider", "kind", "grade", "pts", "latest verdict", "period",
+                             "reports k/p/b"]))
+    out.append("* not counted in the provider's score (a proposal, or ended)")
+    for board_row in data["scoreboards"]:
+        out += ["", f"SCOREBOARD {board_row['sector']} ({board_row['country']})"]
+        rows, reasons = [], []
+        for prov in board_row["rows"]:
+            s = data["providers"][prov]["sectors"][board_row["sector"]]
+            trend = _cell(s["trend"]) if s["comparable_with_previous"] else ("n/c" if s["previous_score"] is not None else "—")
+            rows.append([s["rank_label"] or "not ranked", prov, _cell(s["score"]), _cell(s["previous_score"]), trend,
+                         _cell(s["complaint_rate_vs_average"])])
+            if s["not_ranked_reason"]:
+                reasons.append(f"  {prov}: {s['not_ranked_reason']}")
+        out.append(_table(rows, ["rank", "provider", "score", "previous", "trend", "complaints ÷ avg"]))
+        if reasons:
+            out.append("not ranked — why:")
+            out += reasons
+    return "\n".join(out) + "\n"
+
+
+def run_score(args) -> int:
+    data_dir = Path(getattr(args, "data", None) or "data")
+    today = getattr(args, "today", None) or today_default()
+    fmt = getattr(args, "format", None) or "table"
+    dataset = load_dataset(data_dir, today)
+    if dataset.problems:
+        for problem in dataset.problems:
+            print(problem)
+        print(f"{len(dataset.problems)} problem(s) in the data — fix them (see `pledges check`) before scoring",
+              file=sys.stderr)
+        return 1
+    board = compute(dataset, today)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(board.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    else:
+        sys.stdout.write(render_table(board))
+    return 0

