@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40  # records nest four or five levels; the limit keeps recursion far from Python's
 
 Path_ = tuple  # a location inside a document: ("terms", 0, "threshold")
 
@@ -125,6 +126,11 @@ class _Builder:
                 "YAML anchors and aliases (&name / *name) are not allowed — write the value out in full", line, col
             )
         self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            raise YamlProblem(
+                f"values are nested more than {MAX_DEPTH} levels deep — no record needs that; flatten the structure",
+                *_mark(node),
+            )
         self.doc.value_marks[path] = node.start_mark
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP_TAG, _SEQ_TAG):
             line, col = _mark(node)
@@ -155,9 +161,31 @@ class _Builder:
         return result
 
 
+def _refuse_deep_flow_nesting(text: str) -> None:
+    """libyaml's composer recurses in C and crashes on ~100,000 nested `[`: check depth on the event stream first.
+
+    Only flow collections can nest that deeply within the size limit (block nesting needs ever more
+    indentation), so files with few brackets skip this pass.
+    """
+    if text.count("[") + text.count("{") < 1000:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(
+                    f"values are nested more than {MAX_DEPTH} levels deep — no record needs that; flatten the structure",
+                    *_pos(event.start_mark),
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document into a Document, or raise YamlProblem."""
     try:
+        _refuse_deep_flow_nesting(text)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()

@@ -121,6 +121,9 @@ def test_source_params_refuse_unsafe_schemes(data):
         ("a: &x [*x]\n", "aliases"),
         ("", "empty"),
         ("a: b: c\n", "YAML syntax error"),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than"),
+        ("a: " + "[" * 400_000 + "]" * 400_000 + "\n", "nested more than"),  # crashed libyaml's composer
+        ("a:\n" + "".join(" " * i + "b:\n" for i in range(1, 1000)), "nested more than"),
     ],
 )
 def test_unsafe_or_broken_yaml_is_refused(text, expected):

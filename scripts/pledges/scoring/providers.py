@@ -197,7 +197,10 @@ def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, fl
     detail = "; ".join(parts) + f". Mean ratio {ratio:.3f} → 100 × ({_fmt(M.RATIO_WORST)} − ratio) / ({_fmt(M.RATIO_WORST)} − {_fmt(M.RATIO_BEST)}) = {value:.2f}"
     if skipped:
         detail += ". Not used: " + "; ".join(skipped)
-    comp = Component("complaints", value, detail, slope * fmean(uncertainties), tuple(s.id for s in used), _series(ctx, used))
+    spread = fmean(uncertainties)
+    if ratio - spread >= M.RATIO_WORST or ratio + spread <= M.RATIO_BEST:
+        spread = 0.0  # the value is at its limit (0 or 100) whatever the rounding
+    comp = Component("complaints", value, detail, slope * spread, tuple(s.id for s in used), _series(ctx, used))
     return comp, ratio
 
 

@@ -1,0 +1,188 @@
+"""Under each injected fault: data byte-identical, status names the error, exit code 1, no traceback."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from werkzeug.wrappers import Response as WResponse
+
+from pledges.dataset import load_dataset
+from pledges.yamlio import read_yaml_file
+
+from .conftest import FIXTURES, make_data, provider, run_cli, serve_robots, snapshot, source
+from .servers import RawServer
+
+CFPB = "cfpb-complaint-database"
+CA = "citizens-advice-star-rating"
+AGGS = (FIXTURES / "cfpb_get_aggs_size0.json").read_bytes()
+CA_CSV = (FIXTURES / "ca_star_rating_panel_q4_2025_q1_2026_tidy.csv").read_bytes()
+HTML = b"<!DOCTYPE html><html><head><title>Service unavailable</title></head><body>Try later</body></html>"
+
+
+class FaultServer:
+    """One localhost server, two sources; ``mode[path]`` picks the answer."""
+
+    def __init__(self, server):
+        self.server = server
+        self.mode = {"/api/v1/": "ok", "/ca/ca.csv": "ok"}
+        self.hits: dict[str, list[float]] = {"/api/v1/": [], "/ca/ca.csv": []}
+        serve_robots(server)
+        for path in self.mode:
+            server.expect_request(path).respond_with_handler(self.handler(path))
+
+    def handler(self, path):
+        good = AGGS if path == "/api/v1/" else CA_CSV
+        kind = "application/json" if path == "/api/v1/" else "text/csv"
+
+        def handle(request):
+            self.hits[path].append(time.monotonic())
+            mode = self.mode[path]
+            if mode == "ok":
+                return WResponse(good, content_type=kind)
+            if mode == "timeout":
+                time.sleep(1.0)
+                return WResponse(good, content_type=kind)
+            if mode == "500":
+                return WResponse(b"oops", status=500)
+            if mode == "429":
+                return WResponse(b"slow down", status=429, headers={"Retry-After": "1"})
+            if mode == "429-long":
+                return WResponse(b"slow down", status=503, headers={"Retry-After": "3600"})
+            if mode == "truncated":
+                return WResponse(good[: len(good) // 2], content_type=kind)
+            if mode == "html":
+                return WResponse(HTML, content_type="text/html")
+            if mode == "renamed":
+                return WResponse(good.replace(b"star_rating", b"overall_rating", 1), content_type=kind)
+            if mode == "empty":
+                return WResponse(good.split(b"\n", 1)[0] + b"\n", content_type=kind)
+            if mode == "range":
+                return WResponse(good.replace(b"British Gas,Q1 2026,2.61", b"British Gas,Q1 2026,7.61"), content_type=kind)
+            if mode == "negative-bucket":
+                data = json.loads(good)
+                data["aggregations"]["timely"]["timely"]["buckets"][0]["doc_count"] = 10**9
+                return WResponse(json.dumps(data).encode(), content_type=kind)
+            raise AssertionError(mode)
+
+        return handle
+
+
+@pytest.fixture
+def world(tmp_path, httpserver):
+    srv = FaultServer(httpserver)
+    root = make_data(
+        tmp_path / "data",
+        [
+            source(CFPB, "cfpb", {"base_url": httpserver.url_for("/api/v1/"), "trailing_quarters": 1}, cadence="daily"),
+            source(CA, "citizens_advice_csv", {"base_url": httpserver.url_for("/ca/"), "files": [{"path": "ca.csv"}]}),
+        ],
+        [
+            provider("citibank", "Citibank, N.A.", {CFPB: "CITIBANK, N.A."}, country="US"),
+            provider("british-gas", "British Gas", {CA: "British Gas"}, sector="energy"),
+            provider("octopus-energy", "Octopus Energy", {CA: "Octopus Energy"}, sector="energy"),
+        ],
+    )
+    # a first good run, so there is good data to keep
+    assert run_cli("--data", str(root)) == 0
+    assert len(load_dataset(root).statistics) == 6 + 16
+    return root, srv
+
+
+FAULTS = [
+    (CFPB, "timeout", ["did not answer", "read timeout"]),
+    (CFPB, "500", ["HTTP 500"]),
+    (CFPB, "429", ["HTTP 429", "too many requests"]),
+    (CFPB, "429-long", ["HTTP 503", "3600"]),
+    (CFPB, "truncated", ["invalid JSON", "truncated"]),
+    (CFPB, "html", ["HTML page", "Service unavailable"]),
+    (CFPB, "negative-bucket", ["out of range"]),
+    (CA, "html", ["HTML page"]),
+    (CA, "500", ["HTTP 500"]),
+    (CA, "renamed", ["expected columns", "star_rating", "overall_rating"]),
+    (CA, "empty", ["table is empty"]),
+    (CA, "range", ["out of range", "7.61"]),
+]
+
+
+@pytest.mark.parametrize("sid,fault,words", FAULTS, ids=[f"{s.split('-')[0]}-{f}" for s, f, _ in FAULTS])
+def test_fault_keeps_data_and_records_error(world, sid, fault, words, capsys):
+    root, srv = world
+    capsys.readouterr()
+    path = "/api/v1/" if sid == CFPB else "/ca/ca.csv"
+    srv.mode[path] = fault
+    before = snapshot(root, skip_status=sid)
+    other = CA if sid == CFPB else CFPB
+    # the healthy source must go on: give it new content so that it really writes
+    srv.mode["/ca/ca.csv" if other == CA else "/api/v1/"] = "ok"
+    rc = run_cli("--data", str(root))
+    out = capsys.readouterr()
+    assert rc == 1
+    assert "Traceback" not in out.out + out.err
+    after = snapshot(root, skip_status=sid)
+    assert after == before
+    status = read_yaml_file(root / "status" / f"{sid}.yaml").data
+    for word in words:
+        assert word in status["last_error"], status["last_error"]
+    assert status["consecutive_failures"] == 1
+    assert status["last_success"] <= status["last_attempt"]
+    assert "last_error" not in read_yaml_file(root / "status" / f"{other}.yaml").data
+    assert f"{sid}: failed" in out.err
+    assert load_dataset(root).problems == []
+
+
+def test_retry_after_is_honoured(world):
+    root, srv = world
+    srv.mode["/api/v1/"] = "429"
+    run_cli("--data", str(root), "--source", CFPB)
+    first, second = srv.hits["/api/v1/"][-2:]
+    assert second - first >= 0.9  # Retry-After: 1
+
+
+def test_connection_reset(world, capsys):
+    root, _ = world
+    reset = RawServer("reset")
+    try:
+        before = snapshot(root, skip_status=CFPB)
+        rc = run_cli("--data", str(root), "--source", CFPB, "--endpoint", reset.url("/api/v1/"))
+    finally:
+        reset.close()
+    out = capsys.readouterr()
+    assert rc == 1 and "Traceback" not in out.out + out.err
+    assert snapshot(root, skip_status=CFPB) == before
+    error = read_yaml_file(root / "status" / f"{CFPB}.yaml").data["last_error"]
+    assert "connection" in error.lower() and ("reset" in error or "aborted" in error), error
+    assert reset.accepted >= 2  # robots.txt (allowed when unreachable) and the retried request
+
+
+def test_consecutive_failures_count_and_recovery(world):
+    root, srv = world
+    srv.mode["/api/v1/"] = "500"
+    run_cli("--data", str(root), "--source", CFPB)
+    run_cli("--data", str(root), "--source", CFPB)
+    status = read_yaml_file(root / "status" / f"{CFPB}.yaml").data
+    assert status["consecutive_failures"] == 2
+    srv.mode["/api/v1/"] = "ok"
+    assert run_cli("--data", str(root), "--source", CFPB) == 0
+    status = read_yaml_file(root / "status" / f"{CFPB}.yaml").data
+    assert status["consecutive_failures"] == 0 and "last_error" not in status
+
+
+def test_unchanged_200_writes_nothing(world):
+    root, _ = world
+    before = snapshot(root)
+    assert run_cli("--data", str(root)) == 0
+    assert snapshot(root) == before
+
+
+def test_robots_disallow_is_respected(tmp_path, httpserver, capsys):
+    serve_robots(httpserver, "User-agent: *\nDisallow: /api/\n")
+    root = make_data(
+        tmp_path / "data",
+        [source(CFPB, "cfpb", {"base_url": httpserver.url_for("/api/v1/"), "trailing_quarters": 1}, cadence="daily")],
+        [provider("citibank", "Citibank, N.A.", {CFPB: "CITIBANK, N.A."}, country="US")],
+    )
+    assert run_cli("--data", str(root)) == 1
+    assert "robots.txt" in read_yaml_file(root / "status" / f"{CFPB}.yaml").data["last_error"]
+    assert not list((root / "statistics").iterdir())
