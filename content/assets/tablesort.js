@@ -1,6 +1,6 @@
 /* Table sorting for the Service Pledge Tracker. Written for this site (MIT, same licence as the project);
    no dependency, no request. Progressive enhancement: without JavaScript the tables are plain and readable.
-   Every <table class="pt-sortable"> gets a button in each column header; aria-sort tells the state. */
+   Every <table data-sortable> gets a button in each column header; aria-sort tells the state. */
 (function () {
   "use strict";
 
@@ -62,7 +62,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.pt-sortable"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), setup);
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {

@@ -136,7 +136,7 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
         for key, count in counts.items():
             if count > total:
                 raise CollectError(
-                    f"bucket {name}={key!r} counts {count} complaints, more than the total {total} in {response.url} — value out of range"
+                    f"bucket {name}={key!r} counts {count:,} complaints, more than the total {total:,} in {response.url} — value out of range"
                 )
     records = [
         ctx.statistic(

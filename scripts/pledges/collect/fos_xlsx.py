@@ -16,6 +16,7 @@ params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``lates
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 
 from .. import models as m
@@ -32,24 +33,33 @@ def _skip(name: str) -> bool:
     return not text or text.startswith("*") or text.startswith("total")
 
 
-def _header(rows, sheet: str, url: str) -> tuple[list[str], int]:
-    first = None
+def _header(rows, sheet: str, url: str):
+    """(header, business column, data rows). With two header rows the last one naming the business wins."""
+    buffered = []
     for _ in range(HEADER_SCAN_ROWS):
         row = next(rows, None)
         if row is None:
             break
-        first = first or row
+        buffered.append(row)
+    found = None
+    for index, row in enumerate(buffered):
         values = [cell(v) for v in row]
-        for index, value in enumerate(values):
-            if value.lower() in BUSINESS_HEADERS:
-                return values, index
-    raise CollectError(f"expected a header row naming the business ('Business name') in sheet {sheet!r} of {url}; found first row {shown(first or [])}")
+        names = [i for i, v in enumerate(values) if v.lower() in BUSINESS_HEADERS]
+        if names:
+            found = (index, values, names[0])
+        elif found is not None:
+            break
+    if found is None:
+        first = buffered[0] if buffered else []
+        raise CollectError(f"expected a header row naming the business ('Business name') in sheet {sheet!r} of {url}; found first row {shown(first)}")
+    index, values, name_col = found
+    return values, name_col, itertools.chain(buffered[index + 1:], rows)
 
 
 def read_new_cases(workbook, url: str) -> dict[str, float]:
     sheet = _find_sheet(workbook, "new cases", url)
     rows = workbook[sheet].iter_rows(values_only=True)
-    header, name_col = _header(rows, sheet, url)
+    header, name_col, rows = _header(rows, sheet, url)
     lower = [h.lower() for h in header]
     total_col = next((i for i, h in enumerate(lower) if h in ("total", "total new cases", "new cases")), None)
     category_cols = [i for i, h in enumerate(header) if h and i != name_col and i != total_col]
@@ -75,7 +85,7 @@ def read_new_cases(workbook, url: str) -> dict[str, float]:
 def read_upheld(workbook, url: str) -> dict[str, float]:
     sheet = _find_sheet(workbook, "resolved cases", url)
     rows = workbook[sheet].iter_rows(values_only=True)
-    header, name_col = _header(rows, sheet, url)
+    header, name_col, rows = _header(rows, sheet, url)
     lower = [h.lower() for h in header]
     col = next((i for i, h in enumerate(lower) if h in UPHELD_HEADERS), None)
     if col is None:

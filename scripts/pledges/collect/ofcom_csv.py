@@ -47,8 +47,9 @@ def parse_tables(rows: list[list[str]], url: str) -> list[dict]:
         if not any(values):
             continue
         first = values[0]
-        if any("per 100,000" in v.lower() or "per 100000" in v.lower() for v in values):
-            title = next(v for v in values if v)
+        joined = ",".join(v for v in values if v)  # an unquoted title is split at its comma
+        if "per 100,000" in joined.lower() or "per 100000" in joined.lower():
+            title = joined
             current = {"title": title, "service": service_of(title), "quarters": {}, "rows": {}, "average": {}, "line": number}
             tables.append(current)
             expect_labels = True

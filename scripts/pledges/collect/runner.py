@@ -19,10 +19,12 @@ from a failure). A Markdown table goes to ``--summary`` and to ``$GITHUB_STEP_SU
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import queue
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ import pydantic
 
 from .. import models as m
 from ..dataset import Dataset, Loaded, Problem, check_identity, check_records, explain_error, load_dataset, today_default
-from ..yamlio import dump_record, parse_yaml, plain, write_atomic
+from ..yamlio import Document, dump_record, plain
 from .common import CollectError, Context, Record
 from .http import FetchError, HttpClient, Policy, Response, Validator
 
@@ -109,15 +111,41 @@ def _comparable(record) -> dict:
     return data
 
 
+class _Scoped(dict):
+    """All records of a kind for look-ups (references, sources), but only the new ones when iterated
+    with ``.values()`` — so ``check_records`` checks the new records against the whole dataset without
+    re-checking every stored record. If ``check_records`` ever iterates differently it checks everything:
+    slower, never less strict."""
+
+    def __init__(self, items: dict, new: dict):
+        super().__init__(items)
+        self.update(new)
+        self._new = new
+
+    def values(self):  # type: ignore[override]
+        return self._new.values()
+
+
+def _document(record, text: str) -> Document:
+    """The record as ``check_records`` sees a loaded file: its data, with the line of each top-level
+    field (cheaper than parsing the text again; nested problems point at their top-level field)."""
+    marks = {(): (1, 1)}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line and not line[0].isspace() and not line.startswith("-") and ":" in line:
+            marks[(line.split(":", 1)[0],)] = (number, 1)
+    data = plain(record.model_dump(mode="python", exclude_none=True))
+    return Document(data, value_marks=dict(marks), key_marks=dict(marks))
+
+
 def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple[Path, str, Loaded]], list[Problem]]:
     """Check new records with the existing ones by the rules of `pledges check`. Returns (files, problems)."""
     overlay = Dataset(dataset.root)
-    overlay.loaded = {kind: dict(items) for kind, items in dataset.loaded.items()}
+    new: dict[str, dict[str, Loaded]] = {kind: {} for kind in dataset.loaded}
     files: list[tuple[Path, str, Loaded]] = []
     for record in records:
         path = dataset.root / record.kind / f"{record.model.id}.yaml"
         text = dump_record(record.model)
-        doc = parse_yaml(text)
+        doc = _document(record.model, text)
         model = m.KINDS[record.kind]
         try:
             parsed = model.model_validate(doc.data)
@@ -128,13 +156,39 @@ def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple
                 overlay.add(path, line, column, message)
             continue
         item = Loaded(record.kind, path, doc, parsed)
-        overlay.loaded[record.kind].pop(parsed.id, None)
-        check_identity(item, overlay)
+        if parsed.id != path.stem:
+            overlay.report(item, ("id",), f"id '{parsed.id}' differs from the file name '{path.stem}'")
+        if parsed.id in new[record.kind]:
+            overlay.report(item, ("id",), f"the collector produced id '{parsed.id}' twice")
+        new[record.kind][parsed.id] = item
         files.append((path, text, item))
+    overlay.loaded = {kind: _Scoped(items, new[kind]) for kind, items in dataset.loaded.items()}
     check_records(overlay, today)
-    paths = {str(path) for path, _, _ in files} | {str(dataset.root / r.kind / f"{r.model.id}.yaml") for r in records}
+    paths = {str(dataset.root / r.kind / f"{r.model.id}.yaml") for r in records}
     problems = sorted(p for p in overlay.problems if p.path in paths)
     return files, problems
+
+
+def write_file(path: Path, text: str) -> bool:
+    """Atomic write without a per-file fsync: a temporary file in the same folder, then a rename.
+
+    A killed process leaves the old file or the new one, never a mix (rename is atomic). Instead of
+    one fsync per file — thousands of journal commits that would dominate a collect run — the
+    runner calls ``os.sync()`` once before it exits. Returns False when the content is unchanged.
+    """
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
 
 
 def _status_path(root: Path, source_id: str) -> Path:
@@ -142,11 +196,21 @@ def _status_path(root: Path, source_id: str) -> Path:
 
 
 def _write_status(root: Path, status: m.SourceStatus) -> None:
-    write_atomic(_status_path(root, status.id), dump_record(status))
+    write_file(_status_path(root, status.id), dump_record(status))
+
+
+def safe_message(message: str) -> str:
+    """The error as status text: short, and with nothing `pledges check` would take for personal data."""
+    from ..pii import find_personal_data
+
+    for _, found in find_personal_data(message):
+        message = message.replace(found, "[…]")
+    return message
 
 
 def record_failure(dataset: Dataset, source: m.Source, message: str, now: datetime) -> None:
     previous = dataset.status.get(source.id)
+    message = safe_message(message)
     if len(message) > MAX_ERROR_CHARS:
         message = message[: MAX_ERROR_CHARS - 1] + "…"
     status = m.SourceStatus(
@@ -160,7 +224,25 @@ def record_failure(dataset: Dataset, source: m.Source, message: str, now: dateti
     _write_status(dataset.root, status)
 
 
-def save(dataset: Dataset, outcome: Outcome, now: datetime, today) -> Result:
+def save(dataset: Dataset, outcome: Outcome, now: datetime, today, lock=None) -> Result:
+    """Check and write one source's records. Under ``lock`` only the checks and the in-memory update
+    run, so that sources write their files (and wait for fsync) in parallel."""
+    with lock or contextlib.nullcontext():
+        plan = _plan(dataset, outcome, now, today)
+    if isinstance(plan, Result):
+        return plan
+    files, status, all_304 = plan
+    source = outcome.source
+    written = 0
+    for path, text, _ in files:
+        if write_file(path, text):
+            written += 1
+    _write_status(dataset.root, status)
+    detail = f"{written} file(s) written" if written else ("not modified (304)" if all_304 else "no change in the data")
+    return Result(source.id, source.collector or "-", "updated" if written else "unchanged", written, detail)
+
+
+def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
     source = outcome.source
     collector = source.collector or "-"
     if outcome.error:
@@ -207,10 +289,7 @@ def save(dataset: Dataset, outcome: Outcome, now: datetime, today) -> Result:
         record_failure(dataset, source, message, now)
         return Result(source.id, collector, "failed", 0, message)
 
-    written = 0
-    for path, text, item in files:
-        if write_atomic(path, text):
-            written += 1
+    for _, _, item in files:
         dataset.loaded[item.kind][item.record.id] = item
     status = m.SourceStatus(
         id=source.id,
@@ -220,9 +299,7 @@ def save(dataset: Dataset, outcome: Outcome, now: datetime, today) -> Result:
         consecutive_failures=0,
         validators=new_validators,
     )
-    _write_status(dataset.root, status)
-    detail = f"{written} file(s) written" if written else ("not modified (304)" if all_304 else "no change in the data")
-    return Result(source.id, collector, "updated" if written else "unchanged", written, detail)
+    return files, status, all_304
 
 
 # --------------------------------------------------------------------------- reporting
@@ -297,30 +374,41 @@ def run_collect(args) -> int:
     for source in sources:
         base = base_url_of(source, args.endpoint)
         groups.setdefault(urlsplit(base).netloc or base, []).append(source)
-    outcomes: queue.Queue[Outcome] = queue.Queue()
     snapshot = Dataset(dataset.root)
     snapshot.loaded = {kind: dict(items) for kind, items in dataset.loaded.items()}
 
+    save_lock = threading.Lock()
+
+    def save_one(outcome: Outcome) -> None:
+        source = outcome.source
+        try:
+            result = save(dataset, outcome, now, today, save_lock)
+        except OSError as exc:
+            result = Result(source.id, source.collector or "-", "failed", 0, f"cannot write the data: {exc.strerror or exc}")
+        except BaseException as exc:  # noqa: BLE001 - always hand back a result
+            result = Result(source.id, source.collector or "-", "failed", 0, f"internal error: {type(exc).__name__}: {exc}")
+        results_queue.put(result)
+
     def run_group(group: list[m.Source]) -> None:
+        # Fetch the host's sources one after another; checking and writing go to the save pool,
+        # so that the host's next request does not wait for them.
         for source in group:
             try:
-                outcomes.put(collect_one(source, snapshot, http, base_url_of(source, args.endpoint), now, today))
-            except BaseException as exc:  # noqa: BLE001 - always hand back an outcome
-                outcomes.put(Outcome(source, error=f"internal error: {type(exc).__name__}: {exc}"))
+                outcome = collect_one(source, snapshot, http, base_url_of(source, args.endpoint), now, today)
+            except BaseException as exc:  # noqa: BLE001 - always hand back a result
+                outcome = Outcome(source, error=f"internal error: {type(exc).__name__}: {exc}")
+            save_pool.submit(save_one, outcome)
 
+    results_queue: queue.Queue[Result] = queue.Queue()
     results: list[Result] = []
     workers = max(1, min(32, len(groups)))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="collect")
+    save_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="save")
     try:
         for group in groups.values():
             pool.submit(run_group, group)
         for _ in range(len(sources)):
-            outcome = outcomes.get()
-            try:
-                result = save(dataset, outcome, now, today)
-            except OSError as exc:
-                result = Result(outcome.source.id, outcome.source.collector or "-", "failed", 0,
-                                f"cannot write the data: {exc.strerror or exc}")
+            result = results_queue.get()
             results.append(result)
             line = f"{result.source_id}: {result.state} — {result.detail}"
             print(line, file=sys.stderr if result.state == "failed" else sys.stdout, flush=True)
@@ -328,7 +416,10 @@ def run_collect(args) -> int:
                 print(f"::error title=collect {result.source_id}::{_annotation(result.detail)}", flush=True)
     finally:
         pool.shutdown(wait=True)
+        save_pool.shutdown(wait=True)
         http.close()
+        if any(r.written or r.state == "failed" for r in results):
+            os.sync()  # everything written is on disk before the command returns
 
     table = summary_table(results)
     if args.summary:

@@ -11,7 +11,7 @@ from .. import models as m
 from . import method as M
 from .grades import Grade, grade_pledge
 from .providers import Context, SectorScore, evaluate, rank
-from .verdicts import PledgeVerdicts, community, pledge_verdicts
+from .verdicts import PledgeVerdicts, community, pledge_verdicts, window
 
 
 @dataclass
@@ -65,7 +65,8 @@ def own_pledge(pledge: m.Pledge, today: date) -> bool:
     """Counts in its provider's score: not a proposal, and not ended before today."""
     if pledge.kind.value in M.NOT_PROVIDER_PROMISE:
         return False
-    return not (pledge.effective_to and pledge.effective_to < today)
+    end = window(pledge)[1]
+    return not (end and end < today)
 
 
 def pledge_sectors(pledge: m.Pledge, provider: m.Provider) -> list[str]:
@@ -118,7 +119,7 @@ def compute(dataset, today: date) -> Scoreboard:
         provider = providers[prov_id]
         board.providers[prov_id] = {}
         for sector in sorted(s.value for s in provider.sectors):
-            result = evaluate(ctx, provider, sector, own_by_sector.get((prov_id, sector), []), grades, verdicts)
+            result = evaluate(ctx, provider, sector, own_by_sector.get((prov_id, sector), []), grades, verdicts, today)
             board.providers[prov_id][sector] = result
             boards[(sector, provider.country)].append(result)
 

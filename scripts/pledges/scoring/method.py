@@ -49,12 +49,13 @@ CRITERIA: list[str] = ["specific", "measurable", "time-bound", "backed", "indepe
 GRADE_BANDS: list[tuple[str, int]] = [("A", 6), ("B", 5), ("C", 4), ("D", 2), ("E", 0)]
 
 #: A term unit that states a deadline (the pledge is time-bound).
-TIME_UNITS: dict[str, float] = {  # unit → calendar days per unit
-    "working-days": 7 / 5,
-    "calendar-days": 1.0,
-    "hours": 1 / 24,
-    "minutes": 1 / 1440,
-    "seconds": 1 / 86400,
+#: (A working day counts as 7/5 calendar days.)
+TIME_UNITS: dict[str, float] = {  # unit → seconds per unit
+    "working-days": 7 / 5 * 86400,
+    "calendar-days": 86400.0,
+    "hours": 3600.0,
+    "minutes": 60.0,
+    "seconds": 1.0,
 }
 
 #: Pledge kinds that are not the provider's own promise: graded and tested, never in its score.
@@ -96,12 +97,12 @@ METRIC_MAPPING: dict[PledgeMetric, MetricMapping] = {
     ),
     PledgeMetric.complaint_resolution_time: MetricMapping(
         StatMetric.closed_within_8_weeks_pct, "share", 56.0, True,
-        "FCA firm-level complaints data (% closed within 8 weeks)",
+        "regulators publish it per firm in some sectors (FCA firm-level data: % closed within 8 weeks)",
         "% of complaints closed within 8 weeks ≥ the target share",
     ),
     PledgeMetric.complaint_response_time: MetricMapping(
         StatMetric.timely_response_pct, "share", 15.0, True,
-        "CFPB complaint database (timely response within 15 days)",
+        "regulators publish it per firm in some sectors (CFPB: % timely responses within 15 days)",
         "% of complaints answered within 15 days (CFPB 'timely') ≥ the target share",
     ),
     PledgeMetric.email_reply_time: MetricMapping(
@@ -228,9 +229,15 @@ SCHEME_SECTORS: dict[str, str] = {
     "Energy Switch Guarantee": "energy",
 }
 
-#: Shown but never scored (it is itself a composite of the figures above).
-NOT_SCORED_METRICS: list[StatMetric] = [StatMetric.star_rating, StatMetric.complaints_count,
-                                        StatMetric.ombudsman_new_cases]
+
+#: Every other published figure is shown but not scored (derived, so it never drifts from the lists above).
+def scored_metrics() -> list[StatMetric]:
+    return [*COMPLAINT_RATE_METRICS, *RESPONSIVENESS_PCT_METRICS, CALL_WAIT_METRIC, OMBUDSMAN_METRIC]
+
+
+def not_scored_metrics() -> list[StatMetric]:
+    scored = scored_metrics()
+    return [x for x in StatMetric if x not in scored]
 
 #: A figure whose published sample (cases behind it) is smaller than this is not used.
 MIN_SAMPLE_SIZE: int = 30
@@ -260,6 +267,10 @@ PUBLISHED_PRECISION: dict[StatMetric, float] = {
     StatMetric.closed_within_8_weeks_pct: 0.1,
     StatMetric.call_wait_seconds: 1.0,
 }
+
+#: A score is flagged stale (shown, still ranked) when a figure it uses is from a period that ended more than
+#: the source's `expected_update_days` plus this many days ago: a newer period should have been published.
+STALE_PUBLICATION_LAG_DAYS: int = 90
 
 #: Scores are shown with this many decimals.
 SCORE_DECIMALS: int = 1

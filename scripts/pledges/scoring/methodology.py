@@ -13,6 +13,9 @@ from .providers import call_wait_points, complaint_points
 
 LANGS = ("en", "nl")
 
+#: Heading anchors, the same in every language (``methodology/#verdicts`` works on both sites).
+ANCHORS = ("grades", "verdicts", "mapping", "community", "score", "ranking", "ties", "trend", "example", "versions")
+
 # Dutch text for the prose that lives beside the constants in method.py (keyed the same way).
 NL_VERDICT_MEANING = {
     "kept": "het gepubliceerde cijfer haalt het doel van de belofte",
@@ -44,6 +47,18 @@ NL_MAPPING_NOTE = {
     "missed-appointment": "nog geen gepubliceerd cijfer per aanbieder → no-data",
     "bill-accuracy": "nog geen gepubliceerd cijfer in de data → no-data",
     "network-capacity": "capaciteit wordt niet per aanbieder gepubliceerd en is niet door een klant waar te nemen → no-data",
+}
+
+NL_INDEPENDENT = {
+    "switch-time": "Energy UK publiceert de overstapprestaties van de deelnemers (beheerder van de regeling, onafhankelijke voorzitter)",
+    "complaint-resolution-time": "toezichthouders publiceren het per bedrijf in sommige sectoren (FCA: % binnen 8 weken afgehandeld)",
+    "complaint-response-time": "toezichthouders publiceren het per bedrijf in sommige sectoren (CFPB: % tijdig binnen 15 dagen)",
+    "email-reply-time": "sterrenscore van Citizens Advice voor energieleveranciers (e-mail binnen 2 werkdagen beantwoord)",
+    "call-answer-time": "sterrenscore van Citizens Advice voor energieleveranciers (gemiddelde wachttijd)",
+    "repair-time": "Ofcom zou hersteltijden per aanbieder kunnen publiceren (dat deed het in zijn klantenservicevergelijkingen)",
+    "installation-delay": "Ofcom zou vertraagde aansluitingen per aanbieder kunnen publiceren",
+    "missed-appointment": "Ofcom zou gemiste monteursafspraken per aanbieder kunnen publiceren",
+    "bill-accuracy": "Ofgem / ACM zouden tijdige en juiste rekeningen kunnen publiceren (ACM ConsuWijzer toont tijdige rekeningen)",
 }
 
 
@@ -85,7 +100,7 @@ def methodology_markdown(lang: str = "en") -> str:
     add("")
 
     # ------------------------------------------------------------------ grades
-    add(t("## 1. Pledge grade (A–E)", "## 1. Cijfer van een belofte (A–E)"))
+    add(t("## 1. Pledge grade (A–E)", "## 1. Cijfer van een belofte (A–E)") + " {#grades}")
     add("")
     add(t(
         "A grade is read from the pledge's own terms, not from how the provider performs. Each criterion is shown as "
@@ -135,7 +150,7 @@ def methodology_markdown(lang: str = "en") -> str:
     add("")
 
     # ------------------------------------------------------------------ verdicts
-    add(t("## 2. Verdict per pledge per period", "## 2. Oordeel per belofte per periode"))
+    add(t("## 2. Verdict per pledge per period", "## 2. Oordeel per belofte per periode") + " {#verdicts}")
     add("")
     add(t("| Verdict | Meaning |", "| Oordeel | Betekenis |"))
     add("|---|---|")
@@ -143,7 +158,7 @@ def methodology_markdown(lang: str = "en") -> str:
         meaning = NL_VERDICT_MEANING.get(v, M.VERDICT_MEANING[v]) if lang == "nl" else M.VERDICT_MEANING[v]
         add(f"| `{v}` | {meaning} |")
     add("")
-    add(t("### The mapping: which published figure tests which pledge", "### De koppeling: welk gepubliceerd cijfer welke belofte toetst"))
+    add(t("### The mapping: which published figure tests which pledge", "### De koppeling: welk gepubliceerd cijfer welke belofte toetst") + " {#mapping}")
     add("")
     add(t("| Pledge metric | Published statistic | Test | Statistic's own deadline | Independent measure |",
           "| Maatstaf van de belofte | Gepubliceerd cijfer | Toets | Eigen termijn van het cijfer | Onafhankelijke meting |"))
@@ -158,16 +173,20 @@ def methodology_markdown(lang: str = "en") -> str:
         else:
             deadline = t(f"{n(round(mp.stat_deadline_days, 2))} calendar days", f"{n(round(mp.stat_deadline_days, 2))} kalenderdagen")
         indep = mp.independent_measure or t("none", "geen")
+        if lang == "nl" and mp.independent_measure:
+            indep = NL_INDEPENDENT.get(metric.value, mp.independent_measure)
         add(f"| `{metric.value}` | {stat} | {note} | {deadline} | {indep} |")
     add("")
     add(t("Rules, applied in this order:", "Regels, in deze volgorde:"))
     add("")
     grace = M.NOT_YET_RATED_GRACE_DAYS
+    wd = n(round(M.TIME_UNITS["working-days"] / M.TIME_UNITS["calendar-days"], 4))
     rules_en = [
         "No terms → `not-measurable`.",
-        "The start date (`effective_from`; for an announcement, the promised date; else the publication date) is after "
-        "today → `not-yet-rated`. **When that date passes, the pledge moves to its due verdict automatically** — the one "
-        "the figures give, or `no-data` if there are none.",
+        "The start date (`effective_from`, else the publication date; an announcement that gives only `effective_to` "
+        "promises something *by* that date, so it is due from then on, with no end) is after today → `not-yet-rated`. "
+        "**When that date passes, the pledge moves to its due verdict automatically** — the one the figures give, or "
+        "`no-data` if there are none.",
         "No term's metric has a published statistic (table above) → `no-data`.",
         "A period counts only when it lies wholly inside the pledge's effective dates (from the start date to "
         "`effective_to`). Figures with a published sample smaller than "
@@ -178,7 +197,7 @@ def methodology_markdown(lang: str = "en") -> str:
         f"target is {n(M.DEFAULT_TARGET_SHARE_PCT)}%. Met → `kept`; missed by at most "
         f"{n(M.PARTLY_KEPT_MARGIN_PCT_POINTS)} percentage points → `partly-kept`; more → `broken`.",
         "When the statistic's own deadline differs from the pledge's by more than "
-        f"{n(M.DEADLINE_TOLERANCE_DAYS)} days (working days count as 7/5 calendar days), the figure is only a bound: "
+        f"{n(M.DEADLINE_TOLERANCE_DAYS)} days (a working day counts as {wd} calendar days), the figure is only a bound: "
         "if the pledge allows longer, the figure can show it kept but not broken; if the pledge promises faster, it can "
         "show it broken but not kept. A figure that cannot decide gives `no-data` for that period, with the reason.",
         "Value tests (average call wait): the average is compared with the pledge's threshold converted to seconds; missed "
@@ -191,9 +210,9 @@ def methodology_markdown(lang: str = "en") -> str:
     ]
     rules_nl = [
         "Geen voorwaarden → `not-measurable`.",
-        "De begindatum (`effective_from`; bij een aankondiging de beloofde datum; anders de publicatiedatum) ligt na "
-        "vandaag → `not-yet-rated`. **Als die datum voorbij is, krijgt de belofte vanzelf haar oordeel** — dat van de "
-        "cijfers, of `no-data` als die er niet zijn.",
+        "De begindatum (`effective_from`, anders de publicatiedatum; een aankondiging met alleen `effective_to` belooft "
+        "iets *vóór* die datum, en geldt dus vanaf dan, zonder einde) ligt na vandaag → `not-yet-rated`. **Als die datum "
+        "voorbij is, krijgt de belofte vanzelf haar oordeel** — dat van de cijfers, of `no-data` als die er niet zijn.",
         "Geen enkele maatstaf van de voorwaarden heeft een gepubliceerd cijfer (tabel hierboven) → `no-data`.",
         "Een periode telt alleen als ze helemaal binnen de looptijd van de belofte valt (van de begindatum tot "
         f"`effective_to`). Cijfers met een gepubliceerde steekproef van minder dan {M.MIN_SAMPLE_SIZE} zaken tellen niet.",
@@ -203,7 +222,7 @@ def methodology_markdown(lang: str = "en") -> str:
         f"elk geval, dus is het doel {n(M.DEFAULT_TARGET_SHARE_PCT)}%. Gehaald → `kept`; gemist met hooguit "
         f"{n(M.PARTLY_KEPT_MARGIN_PCT_POINTS)} procentpunt → `partly-kept`; meer → `broken`.",
         f"Als de eigen termijn van het cijfer meer dan {n(M.DEADLINE_TOLERANCE_DAYS)} dag afwijkt van die van de belofte "
-        "(een werkdag telt als 7/5 kalenderdag), is het cijfer alleen een grens: staat de belofte langer toe, dan kan het "
+        f"(een werkdag telt als {wd} kalenderdag), is het cijfer alleen een grens: staat de belofte langer toe, dan kan het "
         "cijfer haar als gehouden tonen maar niet als gebroken; belooft ze sneller, dan kan het haar als gebroken tonen "
         "maar niet als gehouden. Een cijfer dat niet beslist geeft `no-data` voor die periode, met de reden.",
         "Waardetoetsen (gemiddelde wachttijd): het gemiddelde wordt vergeleken met de drempel van de belofte in seconden; "
@@ -216,7 +235,7 @@ def methodology_markdown(lang: str = "en") -> str:
     for i, rule in enumerate(rules_nl if lang == "nl" else rules_en, 1):
         add(f"{i}. {rule}")
     add("")
-    add(t("### Community evidence", "### Meldingen van klanten"))
+    add(t("### Community evidence", "### Meldingen van klanten") + " {#community}")
     add("")
     add(t(
         "Contributors' reports never change a verdict. They are shown next to it as counts (kept / partly kept / broken), "
@@ -227,7 +246,7 @@ def methodology_markdown(lang: str = "en") -> str:
     add("")
 
     # ------------------------------------------------------------------ provider score
-    add(t("## 3. Provider score per sector (0–100)", "## 3. Score van een aanbieder per sector (0–100)"))
+    add(t("## 3. Provider score per sector (0–100)", "## 3. Score van een aanbieder per sector (0–100)") + " {#score}")
     add("")
     add(t("| Component | Weight | What it measures |", "| Onderdeel | Gewicht | Wat het meet |"))
     add("|---|---|---|")
@@ -251,8 +270,9 @@ def methodology_markdown(lang: str = "en") -> str:
         "latest period, ratio = provider's figure ÷ industry average of the same source, service and period (the "
         "publisher's average; without one, the unweighted mean of the providers in the data, if at least "
         f"{M.MIN_PEERS_FOR_COMPUTED_AVERAGE}). The ratios are averaged; value = 100 × ({n(M.RATIO_WORST)} − ratio) / "
-        f"({n(M.RATIO_WORST)} − {n(M.RATIO_BEST)}), limited to 0–100: half the average or less scores 100, the average "
-        f"scores {n(round(complaint_points(1.0), 2))}, twice the average or more scores 0.",
+        f"({n(M.RATIO_WORST)} − {n(M.RATIO_BEST)}), limited to 0–100: a ratio of {n(M.RATIO_BEST)} or less scores 100, "
+        f"the average (ratio 1) scores {n(round(complaint_points(1.0), 2))}, a ratio of {n(M.RATIO_WORST)} or more scores 0. "
+        "If the average is 0, no complaints scores 100 and any complaint 0.",
         f"**responsiveness** — the mean of the available figures: {resp_metrics} as published (percent), and "
         f"`{M.CALL_WAIT_METRIC.value}` as 100 × ({n(M.CALL_WAIT_WORST_SECONDS)} − seconds) / "
         f"({n(M.CALL_WAIT_WORST_SECONDS)} − {n(M.CALL_WAIT_BEST_SECONDS)}), limited to 0–100 (e.g. 60 s scores "
@@ -265,16 +285,18 @@ def methodology_markdown(lang: str = "en") -> str:
         + ", ".join(f"{k} = {n(v)}" for k, v in M.GRADE_VALUES.items())
         + f". A provider with no pledge of its own recorded in the sector gets {n(M.NO_PLEDGE_GRADE_VALUE)}: making no "
         "promise never scores better than making one.",
-        "Not scored (shown only): " + ", ".join(f"`{x.value}`" for x in M.NOT_SCORED_METRICS)
-        + " — composites of the figures above, or counts without a customer base.",
+        "Not in the score (shown on the provider's page; some test pledges through the mapping in section 2): "
+        + ", ".join(f"`{x.value}`" for x in M.not_scored_metrics())
+        + ". The star rating is itself a composite of the figures above; counts need a customer base.",
     ]
     items_nl = [
         f"**complaints** — alleen cijfers per klant ({rate_metrics}); absolute aantallen tellen nooit. Voor elk cijfer van "
         "de laatste periode: verhouding = cijfer van de aanbieder ÷ branchegemiddelde van dezelfde bron, dienst en periode "
         "(het gemiddelde van de uitgever; zonder dat het ongewogen gemiddelde van de aanbieders in de data, als het er "
         f"minstens {M.MIN_PEERS_FOR_COMPUTED_AVERAGE} zijn). De verhoudingen worden gemiddeld; waarde = 100 × "
-        f"({n(M.RATIO_WORST)} − verhouding) / ({n(M.RATIO_WORST)} − {n(M.RATIO_BEST)}), begrensd op 0–100: de helft van "
-        f"het gemiddelde of minder geeft 100, het gemiddelde {n(round(complaint_points(1.0), 2))}, het dubbele of meer 0.",
+        f"({n(M.RATIO_WORST)} − verhouding) / ({n(M.RATIO_WORST)} − {n(M.RATIO_BEST)}), begrensd op 0–100: een verhouding "
+        f"van {n(M.RATIO_BEST)} of minder geeft 100, het gemiddelde (verhouding 1) {n(round(complaint_points(1.0), 2))}, "
+        f"een verhouding van {n(M.RATIO_WORST)} of meer 0. Is het gemiddelde 0, dan geeft geen klacht 100 en elke klacht 0.",
         f"**responsiveness** — het gemiddelde van de beschikbare cijfers: {resp_metrics} zoals gepubliceerd (procent), en "
         f"`{M.CALL_WAIT_METRIC.value}` als 100 × ({n(M.CALL_WAIT_WORST_SECONDS)} − seconden) / "
         f"({n(M.CALL_WAIT_WORST_SECONDS)} − {n(M.CALL_WAIT_BEST_SECONDS)}), begrensd op 0–100 (bv. 60 s geeft "
@@ -287,8 +309,9 @@ def methodology_markdown(lang: str = "en") -> str:
         + ", ".join(f"{k} = {n(v)}" for k, v in M.GRADE_VALUES.items())
         + f". Een aanbieder zonder eigen belofte in de sector krijgt {n(M.NO_PLEDGE_GRADE_VALUE)}: geen belofte doen "
         "scoort nooit beter dan er een doen.",
-        "Niet in de score (alleen getoond): " + ", ".join(f"`{x.value}`" for x in M.NOT_SCORED_METRICS)
-        + " — samenstellingen van de cijfers hierboven, of aantallen zonder klantenbestand.",
+        "Niet in de score (getoond op de pagina van de aanbieder; sommige toetsen beloften via de koppeling in deel 2): "
+        + ", ".join(f"`{x.value}`" for x in M.not_scored_metrics())
+        + ". De sterrenscore is zelf een samenstelling van de cijfers hierboven; aantallen vragen een klantenbestand.",
     ]
     for item in items_nl if lang == "nl" else items_en:
         add(f"- {item}")
@@ -310,7 +333,7 @@ def methodology_markdown(lang: str = "en") -> str:
     ))
     add("")
 
-    add(t("### Who is ranked — and “not ranked: why”", "### Wie een plaats krijgt — en “geen plaats: waarom”"))
+    add(t("### Who is ranked — and “not ranked: why”", "### Wie een plaats krijgt — en “geen plaats: waarom”") + " {#ranking}")
     add("")
     req = ", ".join(M.REQUIRED_COMPONENTS)
     elig_en = [
@@ -323,6 +346,9 @@ def methodology_markdown(lang: str = "en") -> str:
         f"A scoreboard (sector × country) ranks only when at least {M.MIN_RANKED_PROVIDERS} providers qualify; otherwise "
         "their scores are shown unranked.",
         "Every provider that is not ranked is listed with the reason, never left out.",
+        "A score is flagged **stale** (still shown and ranked) when a figure it uses comes from a period that ended more "
+        f"than the source's expected update interval plus {M.STALE_PUBLICATION_LAG_DAYS} days ago: a newer period should "
+        "have been published and collected.",
     ]
     elig_nl = [
         f"Verplicht onderdeel: {req} (de ene vergelijkbare maat per klant die elke toezichthouder publiceert).",
@@ -334,12 +360,15 @@ def methodology_markdown(lang: str = "en") -> str:
         f"Een ranglijst (sector × land) geeft alleen plaatsen als minstens {M.MIN_RANKED_PROVIDERS} aanbieders voldoen; "
         "anders staan hun scores er zonder plaats.",
         "Elke aanbieder zonder plaats staat erbij met de reden, nooit weggelaten.",
+        "Een score heet **verouderd** (wel getoond en gerangschikt) als een gebruikt cijfer uit een periode komt die meer "
+        f"dan de verwachte bijwerktermijn van de bron plus {M.STALE_PUBLICATION_LAG_DAYS} dagen geleden eindigde: er had "
+        "een nieuwere periode gepubliceerd en verzameld moeten zijn.",
     ]
     for item in elig_nl if lang == "nl" else elig_en:
         add(f"- {item}")
     add("")
 
-    add(t("### Ties", "### Gedeelde plaatsen"))
+    add(t("### Ties", "### Gedeelde plaatsen") + " {#ties}")
     add("")
     add(t(
         "Published figures are rounded, so a score is only known to within the effect of that rounding. Each score carries "
@@ -368,7 +397,7 @@ def methodology_markdown(lang: str = "en") -> str:
         "kunnen in beide volgordes staan en delen een plaats; met 5 en 8 niet.",
     ))
     add("")
-    add(t("### Trend", "### Trend"))
+    add(t("### Trend", "### Trend") + " {#trend}")
     add("")
     add(t(
         "The previous score is computed with the same method from each source's period before the latest (and each pledge's "
@@ -383,7 +412,7 @@ def methodology_markdown(lang: str = "en") -> str:
     add("")
 
     # ------------------------------------------------------------------ worked example
-    add(t("### Worked example (synthetic numbers)", "### Rekenvoorbeeld (verzonnen getallen)"))
+    add(t("### Worked example (synthetic numbers)", "### Rekenvoorbeeld (verzonnen getallen)") + " {#example}")
     add("")
     ratio = 8 / 7
     cval = complaint_points(ratio)
@@ -410,7 +439,7 @@ def methodology_markdown(lang: str = "en") -> str:
     add("")
 
     # ------------------------------------------------------------------ versions
-    add(t("## 4. Versions and breaks", "## 4. Versies en breuken"))
+    add(t("## 4. Versions and breaks", "## 4. Versies en breuken") + " {#versions}")
     add("")
     add(t(
         "Every score and verdict carries the method version. A change of any number on this page is a new method "

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from statistics import fmean
 
 from .. import models as m
 from . import method as M
-from .periods import period_key, series_version
+from .periods import period_end, period_key, series_version
 
 
 @dataclass
@@ -51,6 +53,7 @@ class SectorScore:
     complaint_ratio: float | None = None
     periods: dict[str, str] = field(default_factory=dict)  # "source/metric" → period used
     eligible: bool = False
+    stale: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -66,6 +69,8 @@ class SectorScore:
             "previous_note": self.previous_note,
             "complaint_rate_vs_average": self.complaint_ratio,
             "periods": dict(sorted(self.periods.items())),
+            "stale": bool(self.stale),
+            "stale_reason": "; ".join(self.stale) or None,
             "method_version": M.METHOD_VERSION,
         }
 
@@ -177,13 +182,17 @@ def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, fl
     for stat in chosen:
         avg, how = ctx.industry_average(stat)
         service = f" {stat.service}" if stat.service else ""
-        if avg is None or avg <= 0:
+        if avg is None or avg < 0:
             skipped.append(f"{stat.id}: {how}")
             continue
-        ratio = stat.value / avg
-        u = _half_unit(stat.metric)
+        if avg == 0:  # nobody complained (or the average rounds to 0): no complaints is best, any is worst
+            ratio = 0.0 if stat.value == 0 else float("inf")
+            uncertainties.append(0.0)
+        else:
+            ratio = stat.value / avg
+            # the average is shared by every provider compared, so only the provider's own rounding counts
+            uncertainties.append(_half_unit(stat.metric) / avg)
         ratios.append(ratio)
-        uncertainties.append(u / avg)  # the average is shared by every provider compared, so only x's rounding counts
         used.append(stat)
         parts.append(f"{stat.period}{service}: {_fmt(stat.value)} vs average {_fmt(round(avg, 3))} ({how}) = ratio {ratio:.3f}")
     if not ratios:
@@ -198,7 +207,7 @@ def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, fl
     if skipped:
         detail += ". Not used: " + "; ".join(skipped)
     spread = fmean(uncertainties)
-    if ratio - spread >= M.RATIO_WORST or ratio + spread <= M.RATIO_BEST:
+    if math.isinf(ratio) or ratio - spread >= M.RATIO_WORST or ratio + spread <= M.RATIO_BEST:
         spread = 0.0  # the value is at its limit (0 or 100) whatever the rounding
     comp = Component("complaints", value, detail, slope * spread, tuple(s.id for s in used), _series(ctx, used))
     return comp, ratio
@@ -307,12 +316,29 @@ def customer_base_problem(provider: m.Provider, sector: str) -> str | None:
     return None
 
 
-def evaluate(ctx: Context, provider: m.Provider, sector: str, own_pledges, grades, verdicts) -> SectorScore:
+def stale_notes(ctx: Context, components: dict[str, Component], today: date) -> list[str]:
+    notes = set()
+    for comp in components.values():
+        if comp.value is None:
+            continue
+        for source_id, metric, _service, _version in comp.series:
+            source = ctx.sources.get(source_id)
+            period = ctx.chosen_period(source_id, m.StatMetric(metric), -1)
+            if source is None or period is None:
+                continue
+            due = period_end(period) + timedelta(days=source.expected_update_days + M.STALE_PUBLICATION_LAG_DAYS)
+            if today > due:
+                notes.add(f"{source_id}: latest period in the data is {period}; a newer one was due by {due.isoformat()}")
+    return sorted(notes)
+
+
+def evaluate(ctx: Context, provider: m.Provider, sector: str, own_pledges, grades, verdicts,
+             today: date | None = None) -> SectorScore:
     result = SectorScore(provider.id, sector, provider.country)
     components, score, uncertainty, eff, ratio = score_sector(ctx, provider, sector, own_pledges, grades, verdicts, -1)
     result.components = components
     result.effective_weights = eff
-    result.complaint_ratio = None if ratio is None else round(ratio, 3)
+    result.complaint_ratio = None if ratio is None or math.isinf(ratio) else round(ratio, 3)
     for stat in ctx.by_provider_sector.get((provider.id, sector), []):
         latest = ctx.chosen_period(stat.source, stat.metric, -1)
         if latest:
@@ -335,6 +361,8 @@ def evaluate(ctx: Context, provider: m.Provider, sector: str, own_pledges, grade
         return result
 
     result.eligible = True
+    if today is not None:
+        result.stale = stale_notes(ctx, components, today)
     result.raw_score = score
     result.uncertainty = uncertainty
     result.score = round(score, M.SCORE_DECIMALS)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from ..dataset import load_dataset, today_default
+from . import method as M
 from .engine import Scoreboard, compute
 
 
@@ -30,8 +32,12 @@ def render_table(board: Scoreboard) -> str:
     for pid, p in data["pledges"].items():
         latest = p["latest"] or {}
         community = p["community"]
-        reports = (f"{community['kept']}/{community['partly-kept']}/{community['broken']}"
-                   if community["shown"] else f"({community['contributors']} contributor(s), hidden)")
+        if community["shown"]:
+            reports = f"{community['kept']}/{community['partly-kept']}/{community['broken']}"
+        elif community["contributors"]:
+            reports = f"hidden: {community['contributors']} contributor(s) < {M.MIN_REPORT_CONTRIBUTORS}"
+        else:
+            reports = "—"
         rows.append([pid, p["provider"], p["kind"] + ("" if p["counts_for_provider"] else " *"),
                      p["grade"], p["points"], latest.get("verdict", "—"), _cell(latest.get("period")), reports])
     out.append(_table(rows, ["pledge", "provider", "kind", "grade", "pts", "latest verdict", "period",
@@ -39,18 +45,24 @@ def render_table(board: Scoreboard) -> str:
     out.append("* not counted in the provider's score (a proposal, or ended)")
     for board_row in data["scoreboards"]:
         out += ["", f"SCOREBOARD {board_row['sector']} ({board_row['country']})"]
-        rows, reasons = [], []
+        rows, reasons, stale = [], [], set()
         for prov in board_row["rows"]:
             s = data["providers"][prov]["sectors"][board_row["sector"]]
             trend = _cell(s["trend"]) if s["comparable_with_previous"] else ("n/c" if s["previous_score"] is not None else "—")
+
             rows.append([s["rank_label"] or "not ranked", prov, _cell(s["score"]), _cell(s["previous_score"]), trend,
-                         _cell(s["complaint_rate_vs_average"])])
+                         _cell(s["complaint_rate_vs_average"]), "stale" if s["stale"] else ""])
             if s["not_ranked_reason"]:
                 reasons.append(f"  {prov}: {s['not_ranked_reason']}")
-        out.append(_table(rows, ["rank", "provider", "score", "previous", "trend", "complaints ÷ avg"]))
+            if s["stale_reason"]:
+                stale.add(s["stale_reason"])
+        out.append(_table(rows, ["rank", "provider", "score", "previous", "trend", "complaints ÷ avg", "note"]))
         if reasons:
             out.append("not ranked — why:")
             out += reasons
+        if stale:
+            out.append("stale:")
+            out += [f"  {note}" for note in sorted(stale)]
     return "\n".join(out) + "\n"
 
 
@@ -65,9 +77,15 @@ def run_score(args) -> int:
         print(f"{len(dataset.problems)} problem(s) in the data — fix them (see `pledges check`) before scoring",
               file=sys.stderr)
         return 1
-    board = compute(dataset, today)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(board.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n")
-    else:
-        sys.stdout.write(render_table(board))
+    try:
+        board = compute(dataset, today)
+        text = json.dumps(board.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n" if fmt == "json" \
+            else render_table(board)
+    except Exception as exc:  # a bug, not bad data: say so in one line (PLEDGES_DEBUG=1 shows the traceback)
+        if os.environ.get("PLEDGES_DEBUG"):
+            raise
+        print(f"{data_dir}:1:1: scoring failed with an internal error: {exc!r} — please report it "
+              "(run with PLEDGES_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
     return 0

@@ -43,15 +43,29 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def term_deadline_days(term: m.PledgeTerm) -> float | None:
+def term_seconds(term: m.PledgeTerm) -> float | None:
     per_unit = M.TIME_UNITS.get(term.unit.value)
     return None if per_unit is None else term.threshold * per_unit
 
 
+def term_deadline_days(term: m.PledgeTerm) -> float | None:
+    seconds = term_seconds(term)
+    return None if seconds is None else seconds / 86400
+
+
+def window(pledge: m.Pledge) -> tuple[date | None, date | None]:
+    """(from, to) of the periods that test the pledge.
+
+    From `effective_from`, else the date it was published; to `effective_to`. An announcement that gives
+    only `effective_to` promises something *by* that date: it is due from then on, with no end."""
+    if pledge.kind == m.PledgeKind.announcement and pledge.effective_from is None and pledge.effective_to:
+        return pledge.effective_to, None
+    return pledge.effective_from or pledge.published, pledge.effective_to
+
+
 def start_date(pledge: m.Pledge) -> date | None:
-    """The date from which the pledge must be met: `effective_from` (for an announcement, the
-    promised date), else the date it was published."""
-    return pledge.effective_from or pledge.published
+    """The date from which the pledge must be met (for an announcement, the promised date)."""
+    return window(pledge)[0]
 
 
 def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
@@ -81,10 +95,9 @@ def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
             return "partly-kept", f"{label}: missed by {_fmt(round(gap, 2))} points (within the {_fmt(M.PARTLY_KEPT_MARGIN_PCT_POINTS)}-point margin)"
         return "broken", f"{label}: missed by {_fmt(round(gap, 2))} points"
     # value kind: compare the statistic (seconds) with the term's threshold converted to seconds
-    days = term_deadline_days(term)
-    if days is None:
+    threshold = term_seconds(term)
+    if threshold is None:
         return None, f"term unit {term.unit.value} cannot be compared with {stat.metric.value}"
-    threshold = days * 86400
     label = f"{stat.metric.value} {_fmt(value)} s vs pledge {term.comparator.value} {_fmt(round(threshold, 3))} s"
     ok = {
         m.Comparator.at_most: value <= threshold,
@@ -112,10 +125,10 @@ def combine(results: list[str]) -> str:
 
 def in_window(pledge: m.Pledge, period: str) -> bool:
     """A period counts when it lies wholly inside the pledge's effective dates."""
-    start = start_date(pledge)
+    start, end = window(pledge)
     if start and period_start(period) < start:
         return False
-    if pledge.effective_to and period_end(period) > pledge.effective_to:
+    if end and period_end(period) > end:
         return False
     return True
 
@@ -184,8 +197,9 @@ def pledge_verdicts(
         return result
 
     latest = verdicts[-1]
-    if pledge.effective_to and pledge.effective_to < today:
-        latest = replace(latest, reason=f"pledge ended {pledge.effective_to.isoformat()}; last verdict: {latest.reason}")
+    end = window(pledge)[1]
+    if end and end < today:
+        latest = replace(latest, reason=f"pledge ended {end.isoformat()}; last verdict: {latest.reason}")
         verdicts[-1] = latest
     result.verdicts = [replace(v, comparable=(v.series_version == latest.series_version)) for v in verdicts]
     result.latest = result.verdicts[-1]

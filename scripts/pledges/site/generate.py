@@ -97,6 +97,19 @@ def fmt_num(value: Any, lang: str, digits: int | None = None) -> str:
     return text
 
 
+def trend_text(t: Translator, trend: Any, comparable: Any, lang: str) -> str:
+    """The trend against the previous period in words, with the score change when it is a number."""
+    if comparable is False:
+        return t("trend.not-comparable")
+    if trend is None or trend == "":
+        return t("trend.none")
+    if isinstance(trend, (int, float)) and not isinstance(trend, bool):
+        word = t("trend.up") if trend > 0 else t("trend.down") if trend < 0 else t("trend.flat")
+        sign = "+" if trend > 0 else "−" if trend < 0 else "±"
+        return f"{word} ({sign}{fmt_num(abs(trend), lang, 1)})"
+    return t.term("trend", trend)
+
+
 def yaml_title(text: str) -> Markup:
     """A front-matter title: HTML-escaped (themes print it raw) and JSON-quoted (valid YAML)."""
     return Markup(json.dumps(escape(str(text)), ensure_ascii=True))
@@ -128,8 +141,25 @@ def csv_text(columns: list[str], rows: list[dict]) -> str:
 
 
 def json_text(columns: list[str], rows: list[dict]) -> str:
-    return json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False, indent=1,
-                      default=str) + "\n"
+    """One JSON object per row; compact (the C encoder), one row per line so diffs stay readable."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
+    body = ",\n".join(encode({c: row.get(c) for c in columns}) for row in rows)
+    return f"[\n{body}\n]\n" if rows else "[]\n"
+
+
+def html_link(href: Any, text: Any) -> Markup:
+    """A link only for http(s) addresses; otherwise the text alone. Both escaped."""
+    safe = safe_href(href)
+    if safe:
+        return Markup(f'<a href="{escape(safe)}" rel="nofollow noopener">{escape(str(text))}</a>')
+    return Markup(escape(str(text)))
+
+
+def html_grade(grade: Any) -> Markup:
+    if grade:
+        g = escape(str(grade))
+        return Markup(f'<span class="pt-grade pt-grade-{g}">{g}</span>')
+    return Markup('<span class="pt-grade">—</span>')
 
 
 @dataclass
@@ -245,7 +275,7 @@ class SiteModel:
                     "rank": score.get("rank") if is_ranked else None,
                     "rank_label": (score.get("rank_label") or (str(score.get("rank")) if is_ranked else None)),
                     "tied": bool(score.get("tied")) if is_ranked else False,
-                    "score": score.get("score") if is_ranked else None,
+                    "score": score.get("score"),
                     "pledges_kept": kept, "pledges_total": total,
                     "complaint_rate_vs_average": score.get("complaint_rate_vs_average"),
                     "trend": score.get("trend"),
@@ -410,8 +440,12 @@ def make_env() -> jinja2.Environment:
     return env
 
 
+def verdict_class(v: Any) -> str:
+    return f"pt-verdict pt-v-{v if v in VERDICTS else 'not-yet-rated'}"
+
+
 class Generator:
-    def __init__(self, model: SiteModel, gen_root: Path, search_bulk: bool = True):
+    def __init__(self, model: SiteModel, gen_root: Path, search_bulk: bool = False):
         self.m = model
         self.gen_root = Path(gen_root)
         self.env = make_env()
@@ -579,7 +613,9 @@ class Generator:
         env = self.env
         common = {"t": t, "m": m, "num": lambda v, d=None: fmt_num(v, lang, d), "version": m.version,
                   "method_version": m.method_version, "search_bulk": self.search_bulk, "word_diff": word_diff,
-                  "verdict_class": lambda v: f"pt-verdict pt-v-{v if v in VERDICTS else 'not-yet-rated'}"}
+                  "trend": lambda trend, comparable=None: trend_text(t, trend, comparable, lang),
+                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
+                  "verdict": lambda v: Markup(f'<span class="{verdict_class(v)}">{escape(t.term("verdict", v))}</span>')}
 
         def page(path: str, template: str, **values) -> None:
             ctx = dict(common)
@@ -614,7 +650,7 @@ class Generator:
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
         page("sources/index.md", "sources.md.j2", rows=m.source_rows())
         page("changelog/index.md", "changelog.md.j2", rows=m.changelog_rows()[:500])
-        page("downloads/index.md", "downloads.md.j2", tables=self.tables)
+        page("downloads/index.md", "downloads.md.j2", tables=TOP_TABLES)
         for name in ("contribute", "about"):
             source = CONTENT / lang / f"{name}.md"
             docs.copy(f"{name}/index.md", source)
@@ -668,20 +704,76 @@ class Generator:
         self.static.write("index.html", template.render(languages=[(lang, Translator(lang)) for lang in LANGUAGES]))
 
 
-def generate(model: SiteModel, gen_root: Path, search_bulk: bool = True, languages: Iterable[str] = LANGUAGES) -> dict:
-    """Write every generated file. Returns counts of files written and changed per tree."""
+TOP_TABLES = [("scoreboard", "res.scoreboard"), ("providers", "res.providers"), ("pledges", "res.pledges"),
+              ("verdicts", "res.verdicts"), ("statistics", "res.statistics"), ("sources", "res.sources"),
+              ("changelog", "res.changelog")]
+
+
+def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[str]) -> dict:
     gen = Generator(model, gen_root, search_bulk=search_bulk)
-    gen.write_static()
-    stats: dict[str, int] = {}
-    for lang in languages:
-        gen.write_feeds(lang)
-    gen.root_index()
-    for lang in languages:
-        docs = gen.render_language(lang)
-        docs.prune()
-        stats[f"docs_{lang}_files"] = len(docs.written)
-        stats[f"docs_{lang}_changed"] = docs.changed
-    gen.static.prune()
-    stats["static_files"] = len(gen.static.written)
-    stats["static_changed"] = gen.static.changed
-    return stats
+    result: dict[str, Any] = {"docs": {}}
+    for job in jobs:
+        if job == "static":
+            gen.write_static()
+        elif job == "feeds":
+            for lang in LANGUAGES:
+                gen.write_feeds(lang)
+            gen.root_index()
+        else:
+            docs = gen.render_language(job)
+            docs.prune()
+            result["docs"][job] = (len(docs.written), docs.changed)
+    result["static_written"] = [str(p) for p in gen.static.written]
+    result["static_changed"] = gen.static.changed
+    return result
+
+
+def _child(conn, model, gen_root, search_bulk, jobs) -> None:
+    try:
+        conn.send(("ok", _run_jobs(model, gen_root, search_bulk, jobs)))
+    except BaseException as exc:  # reported by the parent
+        import traceback
+        conn.send(("error", f"{exc!r}\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def generate(model: SiteModel, gen_root: Path, search_bulk: bool = False, workers: int = 2) -> dict:
+    """Write every generated file, in two forked processes when possible (one language each).
+
+    Returns counts of files written and changed. Raises RuntimeError if a worker fails.
+    """
+    import multiprocessing as mp
+
+    plans = [["static", LANGUAGES[0]], ["feeds", *LANGUAGES[1:]]]
+    results: list[dict] = []
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        ctx = mp.get_context("fork")
+        children = []
+        for jobs in plans[1:]:
+            parent_end, child_end = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(child_end, model, gen_root, search_bulk, jobs))
+            proc.start()
+            child_end.close()
+            children.append((proc, parent_end))
+        results.append(_run_jobs(model, gen_root, search_bulk, plans[0]))
+        for proc, conn in children:
+            status, payload = conn.recv()
+            proc.join()
+            if status != "ok":
+                raise RuntimeError(f"page generation failed: {payload}")
+            results.append(payload)
+    else:
+        results = [_run_jobs(model, gen_root, search_bulk, [job for plan in plans for job in plan])]
+    static = Tree(Path(gen_root) / "static")
+    for result in results:
+        static.written.update(Path(p) for p in result["static_written"])
+    static.prune()
+    counts: dict[str, int] = {}
+    for result in results:
+        for lang, (files, changed) in result["docs"].items():
+            counts[f"docs_{lang}_files"] = files
+            counts[f"docs_{lang}_changed"] = changed
+    counts["static_files"] = len(static.written)
+    counts["static_changed"] = sum(r["static_changed"] for r in results)
+    return counts

@@ -1,0 +1,87 @@
+"""The command: selection, summaries, annotations, and crash safety under SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from pledges.dataset import load_dataset
+
+from .conftest import FIXTURES, make_data, provider, run_cli, serve_robots, snapshot, source
+from .servers import RawServer
+
+CA = "citizens-advice-star-rating"
+CFPB = "cfpb-complaint-database"
+CA_CSV = (FIXTURES / "ca_star_rating_panel_q4_2025_q1_2026_tidy.csv").read_bytes()
+
+
+def two_sources(root, ca_base: str, cfpb_base: str):
+    return make_data(
+        root,
+        [source(CA, "citizens_advice_csv", {"base_url": ca_base, "files": [{"path": "ca.csv"}]}),
+         source(CFPB, "cfpb", {"base_url": cfpb_base, "trailing_quarters": 1}, cadence="daily")],
+        [provider("british-gas", "British Gas", {CA: "British Gas"}, sector="energy"),
+         provider("octopus-energy", "Octopus Energy", {CA: "Octopus Energy"}, sector="energy"),
+         provider("citibank", "Citibank, N.A.", {CFPB: "CITIBANK, N.A."}, country="US")],
+    )
+
+
+def test_unknown_source_is_a_usage_error(tmp_path, capsys):
+    root = make_data(tmp_path / "data", [], [])
+    assert run_cli("--data", str(root), "--source", "nope") == 2
+    err = capsys.readouterr().err
+    assert "no source 'nope'" in err and "Traceback" not in err
+
+
+def test_summary_goes_to_file_and_step_summary_with_annotations(tmp_path, httpserver, monkeypatch, capsys):
+    serve_robots(httpserver)
+    httpserver.expect_request("/ca/ca.csv").respond_with_data(CA_CSV, content_type="text/csv")
+    httpserver.expect_request("/api/v1/").respond_with_data("oops", status=500)
+    root = two_sources(tmp_path / "data", httpserver.url_for("/ca/"), httpserver.url_for("/api/v1/"))
+    step = tmp_path / "step.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert run_cli("--data", str(root), "--summary", str(tmp_path / "s.md")) == 1
+    for path in (step, tmp_path / "s.md"):
+        text = path.read_text()
+        assert "| Source | Collector | Result | Files written | Detail |" in text
+        assert f"| `{CA}` | citizens_advice_csv | ✅ updated | 16 |" in text
+        assert f"| `{CFPB}` | cfpb | ❌ failed | 0 | HTTP 500 (server error)" in text
+    out = capsys.readouterr().out
+    assert f"::error title=collect {CFPB}::HTTP 500" in out
+
+
+def test_sigkill_while_server_stalls_leaves_every_file_whole(tmp_path, httpserver):
+    """A collector killed mid-run: the finished source's files are whole, the stalled one's untouched."""
+    serve_robots(httpserver)
+    httpserver.expect_request("/ca/ca.csv").respond_with_data(CA_CSV, content_type="text/csv")
+    stall = RawServer("stall")
+    root = two_sources(tmp_path / "data", httpserver.url_for("/ca/"), stall.url("/api/v1/"))
+    before = snapshot(root)
+    env = {**os.environ, "PLEDGES_HTTP_READ_TIMEOUT": "60", "PLEDGES_HTTP_RETRIES": "0", "PLEDGES_HTTP_MIN_INTERVAL": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "pledges", "collect", "--data", str(root)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (root / "status" / f"{CA}.yaml").exists():
+            time.sleep(0.05)
+        while time.monotonic() < deadline and stall.accepted < 1:  # the stalled server holds the request
+            time.sleep(0.05)
+        assert proc.poll() is None, "the collector should still be waiting on the stalled server"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        stall.close()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    ds = load_dataset(root)
+    assert ds.problems == []  # every YAML file parses and passes the checks
+    assert len([s for s in ds.statistics.values() if s.source == CA]) == 16
+    assert not (root / "status" / f"{CFPB}.yaml").exists()
+    after = snapshot(root)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing that existed was changed
+    assert not [p for p in root.rglob("*.tmp")]

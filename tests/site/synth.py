@@ -1,0 +1,97 @@
+"""SYNTHETIC data folders for the site tests: made-up providers and figures, never real data.
+
+``write_dataset(root, hostile=True)`` puts contributor-controlled text containing <script>,
+onerror= and javascript: links into every free-text field the site shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from pledges import models as m
+from pledges.yamlio import dump_record
+
+XSS_NAME = '<script>window.__xss = 1</script>Evil & "Co"'
+XSS_IMG = '<img src=x onerror="window.__xss = 2">'
+XSS_LINK = "[click me](javascript:window.__xss=3) <a href=\"javascript:window.__xss=4\">link</a>"
+XSS_ALL = (XSS_NAME, XSS_IMG, XSS_LINK)
+
+
+def prov(note: str = "SYNTHETIC test record, not real data.") -> dict:
+    return dict(publisher="Synthetic test publisher", url="https://example.org/synthetic", retrieved=date(2026, 2, 1),
+                published=date(2026, 1, 20), licence="CC0-1.0", collected_by="contributor:tests", note=note)
+
+
+def write(root: Path, record) -> None:
+    kind = m.KIND_OF_MODEL[type(record)]
+    folder = root / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{record.id}.yaml").write_text(dump_record(record), encoding="utf-8")
+
+
+QUARTERS = ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+
+
+def write_dataset(root: Path, hostile: bool = False) -> Path:
+    root = Path(root)
+    evil = (lambda text: f"{text} {XSS_NAME} {XSS_IMG} {XSS_LINK}") if hostile else (lambda text: text)
+    write(root, m.Source(id="ofcom-telecoms-complaints", name="Synthetic telecoms complaints", publisher="Synthetic regulator",
+                         url="https://example.org/complaints", licence="OGL-UK-3.0", cadence="quarterly",
+                         expected_update_days=120, collector="ofcom_csv",
+                         params={"base_url": "https://example.org/complaints.csv"},
+                         method_breaks=[{"period": "2025-Q1", "series_version": "v2",
+                                         "description": evil("Synthetic method change.")}]))
+    write(root, m.Source(id="energy-switch-guarantee", name="Synthetic switch scheme", publisher="Synthetic scheme body",
+                         url="https://example.org/scheme", licence="unknown", cadence="irregular",
+                         expected_update_days=365))
+    write(root, m.SourceStatus(id="ofcom-telecoms-complaints", last_success=datetime(2026, 2, 1, 6, 0, tzinfo=timezone.utc),
+                               last_attempt=datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc),
+                               last_error=evil("HTTP 503 from the synthetic endpoint"), consecutive_failures=3))
+    providers = [
+        ("acme-telecom", evil("Acme Telecom") if hostile else "Acme Telecom", "GB", ["telecoms"]),
+        ("beta-broadband", "Beta Broadband", "GB", ["telecoms"]),
+        ("gamma-mobiel", "Gamma Mobiel", "NL", ["telecoms"]),
+        ("delta-energy", "Delta Energy", "GB", ["energy"]),
+    ]
+    for index, (pid, name, country, sectors) in enumerate(providers):
+        write(root, m.Provider(id=pid, name=name, country=country, sectors=sectors, website="https://example.org/" + pid,
+                               group=evil("Synthetic Group plc") if index == 0 else None,
+                               brands=[evil("Acme")] if index == 0 else [],
+                               source_names=[{"source": "ofcom-telecoms-complaints", "name": name}] if "telecoms" in sectors else [],
+                               note=evil("Synthetic provider.") if index == 0 else None, provenance=prov()))
+        if "telecoms" in sectors:
+            for q, period in enumerate(QUARTERS):
+                write(root, m.Statistic(
+                    id=f"{pid}--complaints-per-100k--fixed-broadband--{period.lower()}", provider=pid,
+                    source="ofcom-telecoms-complaints", metric="complaints-per-100k", service="fixed broadband",
+                    period=period, value=round(10 + index * 3 + (q % 3) * 1.5, 1), unit="per-100k-customers",
+                    industry_average=12.0 + q * 0.1, series_version="v2" if period >= "2025-Q1" else None,
+                    provenance=prov()))
+    write(root, m.Pledge(
+        id="acme-repair-guarantee", provider="acme-telecom", title=evil("Repair within two working days"),
+        kind="guarantee", category="repair", text=evil("We fix broadband faults within two working days or pay you £9.50 a day."),
+        language="en", channels=["phone", "web"], published=date(2024, 3, 1), effective_from=date(2024, 4, 1),
+        terms=[{"event": evil("fault repair not completed"), "metric": "repair-time", "comparator": "<=", "threshold": 2,
+                "unit": "working-days", "target_share_pct": 90,
+                "compensation": {"amount": 9.5, "currency": "GBP", "basis": "per-day", "payment": "automatic"},
+                "exclusions": [evil("Faults caused by the customer")]}],
+        previous_versions=[{"text": evil("We fix broadband faults within three working days."), "valid_from": date(2023, 1, 1),
+                            "valid_to": date(2024, 3, 31), "provenance": prov()}],
+        note=evil("Synthetic note."), provenance=prov()))
+    write(root, m.Pledge(
+        id="gamma-life-is-for-sharing", provider="gamma-mobiel", title="Life is for sharing (synthetic)", kind="slogan",
+        category="general-service", text="Het leven is om te delen (synthetisch).", language="nl",
+        translation="Life is for sharing (synthetic).", channels=["any"], provenance=prov()))
+    write(root, m.Pledge(
+        id="delta-switch-promise", provider="delta-energy", title="Switch in five working days", kind="scheme",
+        category="switching", text="We switch you within five working days.", language="en", channels=["any"],
+        scheme="Synthetic switch scheme", provenance=prov()))
+    write(root, m.Report(id="acme-report-1", pledge="acme-repair-guarantee", date=date(2026, 1, 5), reported=date(2026, 1, 9),
+                         channel="phone", outcome="broken", days_to_resolution=6, summary=evil("Engineer came after six days."),
+                         contributor="contributor:tests"))
+    write(root, m.Response(id="acme-reply-1", provider="acme-telecom", date=date(2026, 2, 10), pledge="acme-repair-guarantee",
+                           period="2025-Q4", text=evil("We disagree with this verdict."), provenance=prov()))
+    write(root, m.Correction(id="correction-1", date=date(2026, 2, 12), records=["acme-telecom--complaints-per-100k--fixed-broadband--2025-q4"],
+                             text=evil("Value corrected after the publisher's revision.")))
+    return root
