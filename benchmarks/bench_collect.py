@@ -29,7 +29,7 @@ HOSTS = 20
 SOURCES_PER_HOST = 10
 DELAY_S = 0.1
 MIN_INTERVAL_S = 0.3
-RUNS = 3
+RUNS = 5
 ROOT = Path(__file__).resolve().parents[1]
 CSV = (ROOT / "tests" / "collect" / "fixtures" / "ca_star_rating_panel_q4_2025_q1_2026_tidy.csv").read_bytes()
 

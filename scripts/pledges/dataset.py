@@ -13,7 +13,7 @@ import os
 import re
 import typing
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -26,9 +26,10 @@ from .yamlio import Document, YamlProblem, read_yaml_file
 
 
 def today_default() -> date:
-    """Today, or the frozen day in PLEDGES_TODAY (YYYY-MM-DD) for tests and reproducible builds."""
+    """Today in UTC (collectors stamp retrieval times in UTC), or the frozen day in
+    PLEDGES_TODAY (YYYY-MM-DD) for tests and reproducible builds."""
     frozen = os.environ.get("PLEDGES_TODAY")
-    return date.fromisoformat(frozen) if frozen else date.today()
+    return date.fromisoformat(frozen) if frozen else datetime.now(timezone.utc).date()
 
 
 @dataclass(frozen=True, order=True)
@@ -400,7 +401,7 @@ def _check_references(dataset: Dataset, kind: str, item: Loaded) -> None:
 
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
-        return value.date()
+        return (value.astimezone(timezone.utc) if value.tzinfo else value).date()
     if isinstance(value, date):
         return value
     return None

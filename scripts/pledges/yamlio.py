@@ -276,8 +276,13 @@ def dump_record(record: Any) -> str:
     return dump_data(plain(record.model_dump(mode="python", exclude_none=True)))
 
 
-def write_atomic(path: Path, text: str) -> bool:
-    """Write text to path through a temporary file and a rename. Returns False when unchanged."""
+def write_atomic(path: Path, text: str, *, fsync: bool = True) -> bool:
+    """Write text to path through a temporary file and a rename. Returns False when unchanged.
+
+    A killed process leaves the old file or the new one, never a mix (the rename is atomic).
+    ``fsync=False`` skips the per-file flush to disk for callers that write many files and call
+    ``os.sync()`` once at the end (the collectors).
+    """
     path = Path(path)
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
@@ -289,8 +294,9 @@ def write_atomic(path: Path, text: str) -> bool:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+import time
 
 
 class RawServer:
@@ -19,6 +20,7 @@ class RawServer:
         self.port = self.sock.getsockname()[1]
         self.held: list[socket.socket] = []
         self.accepted = 0
+        self.stalled = 0
         self._stop = False
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -40,8 +42,39 @@ class RawServer:
                     pass
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 conn.close()
-            else:  # stall: read the request, never answer
-                self.held.append(conn)
+            elif self.mode == "short":  # promise 1000 bytes, send 10, close
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"hits\": {")
+                finally:
+                    conn.close()
+            elif self.mode == "drip":  # answer, then send the body one byte at a time
+                threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+            else:  # stall: answer robots.txt with a 404, hold every other request without an answer
+                try:
+                    request = conn.recv(65536)
+                except OSError:
+                    request = b""
+                if request.startswith(b"GET /robots.txt"):
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    conn.close()
+                else:
+                    self.stalled += 1
+                    self.held.append(conn)
+
+    def _drip(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\n")
+            for _ in range(1000):
+                if self._stop:
+                    break
+                conn.sendall(b"x")
+                time.sleep(0.05)
+        except OSError:
+            pass
+        finally:
+            conn.close()
 
     def close(self) -> None:
         self._stop = True

@@ -91,6 +91,9 @@ def test_statistics_equal_the_buckets_with_provenance(tmp_path, httpserver, caps
     status = read_yaml_file(root / "status" / f"{SID}.yaml").data
     assert status["consecutive_failures"] == 0 and "last_error" not in status
     assert len(status["validators"]) == 4 and all(v["etag"] == '"v1"' for v in status["validators"])
+    from pledges.cli import main
+
+    assert main(["fmt", "--check", "--data", str(root)]) == 0  # collected files are in the canonical format
     summary = (tmp_path / "summary.md").read_text()
     assert "| `cfpb-complaint-database` | cfpb | ✅ updated | 24 |" in summary
 
@@ -150,3 +153,15 @@ def test_politeness_default_is_within_twenty_a_minute(tmp_path):
         pytest.skip("no CFPB source record in data/")
     params = read(path).data.get("params", {})
     assert float(params.get("min_interval_s", Policy().min_interval_s)) >= 3.0
+
+
+def test_a_response_with_hits_is_read_the_same_way(tmp_path, httpserver):
+    """The other real shape (a search that also returns hits): only hits.total and the buckets count."""
+    body = (FIXTURES / "cfpb_search_excerpt.json").read_bytes()
+    root = cfpb_data(tmp_path / "data", trailing_quarters=1)
+    CfpbServer(httpserver, body=body)
+    assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
+    stats = load_dataset(root).statistics
+    assert stats["citibank--complaints-count--2026-q3"].value == 5273
+    assert stats["citibank--timely-response-pct--2026-q3"].value == pytest.approx(5058 / 5273 * 100, abs=0.005)
+    assert stats["citibank--closed-with-non-monetary-relief-pct--2026-q3"].value == pytest.approx(663 / 5273 * 100, abs=0.005)

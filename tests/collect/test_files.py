@@ -218,3 +218,31 @@ def test_citizens_advice_values_and_method_break(tmp_path, httpserver):
     assert stats["british-gas--email-reply-2-working-days-pct--2026-q1"].value == 97.94
     assert stats["british-gas--complaints-per-10k--2025-q4"].value == 73.5
     assert stats["british-gas--star-rating--2026-q1"].series_version == "method-2025-q4"
+
+
+def test_records_failing_pledges_check_are_not_written(tmp_path, httpserver):
+    """The collector's records go through check_records first: a period that has not started fails."""
+    serve_robots(httpserver)
+    body = (FIXTURES / "ca_star_rating_panel_q4_2025_q1_2026_tidy.csv").read_bytes().replace(
+        b"British Gas,Q1 2026,", b"British Gas,Q1 2099,")
+    httpserver.expect_request("/ca/panel.csv").respond_with_data(body, content_type="text/csv")
+    root = make_data(
+        tmp_path / "data",
+        [source(CA, "citizens_advice_csv", {"base_url": httpserver.url_for("/ca/"), "files": [{"path": "panel.csv"}]})],
+        [provider("british-gas", "British Gas", {CA: "British Gas"}, sector="energy")],
+    )
+    assert run_cli("--data", str(root)) == 1
+    error = read_yaml_file(root / "status" / f"{CA}.yaml").data["last_error"]
+    assert "do not pass the checks of `pledges check`" in error and "2099-Q1 has not started yet" in error, error
+    assert not list((root / "statistics").iterdir())  # not even the good rows: a source is all or nothing
+
+
+def test_every_collector_module_has_the_load_process_shape():
+    import importlib
+
+    from pledges.collect.runner import COLLECTORS
+
+    for name in COLLECTORS:
+        module = importlib.import_module(f"pledges.collect.{name}")
+        assert callable(module.load) and callable(module.process), name
+        assert module.__doc__ and "params" in module.__doc__.lower() or name == "citizens_advice_csv", name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -127,3 +126,39 @@ def test_policy_from_params_and_env(monkeypatch):
     monkeypatch.delenv("PLEDGES_HTTP_RETRIES", raising=False)
     with pytest.raises(FetchError, match="not a number"):
         Policy.from_params({"retries": "many"})
+
+
+def test_a_dripping_server_cannot_hold_the_collector():
+    from .servers import RawServer
+
+    drip = RawServer("drip")
+    try:
+        policy = Policy(min_interval_s=0, retries=0, read_timeout_s=1, total_timeout_s=0.5, respect_robots=False)
+        with pytest.raises(FetchError, match="took over 0.5 s"):
+            HttpClient().get(drip.url("/slow.csv"), policy=policy)
+    finally:
+        drip.close()
+
+
+def test_a_body_shorter_than_announced_is_a_cut_off_not_a_crash():
+    from .servers import RawServer
+
+    short = RawServer("short")
+    try:
+        with pytest.raises(FetchError, match="cut off"):
+            HttpClient().get(short.url("/data.json"), policy=Policy(min_interval_s=0, retries=0, respect_robots=False))
+    finally:
+        short.close()
+
+
+def test_retry_after_forms():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    from pledges.collect.http import _retry_after_seconds
+
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    assert _retry_after_seconds("7", now.timestamp()) == 7
+    assert _retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now.timestamp()) == pytest.approx(30)
+    assert _retry_after_seconds("soon", now.timestamp()) is None
+    assert _retry_after_seconds(None, now.timestamp()) is None

@@ -68,7 +68,7 @@ def test_sigkill_while_server_stalls_leaves_every_file_whole(tmp_path, httpserve
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not (root / "status" / f"{CA}.yaml").exists():
             time.sleep(0.05)
-        while time.monotonic() < deadline and stall.accepted < 1:  # the stalled server holds the request
+        while time.monotonic() < deadline and stall.stalled < 1:  # the data request is being held
             time.sleep(0.05)
         assert proc.poll() is None, "the collector should still be waiting on the stalled server"
         proc.send_signal(signal.SIGKILL)
@@ -85,3 +85,33 @@ def test_sigkill_while_server_stalls_leaves_every_file_whole(tmp_path, httpserve
     after = snapshot(root)
     assert {k: v for k, v in after.items() if k in before} == before  # nothing that existed was changed
     assert not [p for p in root.rglob("*.tmp")]
+
+
+def test_sigkill_at_random_moments_never_leaves_a_half_written_file(tmp_path, httpserver):
+    """Many sources writing many files; the process is killed at several moments of the run."""
+    import random
+
+    from pledges.yamlio import read_yaml_file
+
+    serve_robots(httpserver)
+    httpserver.expect_request("/ca/ca.csv").respond_with_data(CA_CSV, content_type="text/csv")
+    names = ["British Gas", "Octopus Energy", "EDF Energy", "Ovo Energy", "E.ON Next", "Utilita"]
+    sources = [source(f"ca-copy-{i}", "citizens_advice_csv", {"base_url": httpserver.url_for("/ca/"), "files": [{"path": "ca.csv"}]})
+               for i in range(12)]
+    providers = [provider(f"{n.lower().replace(' ', '-').replace('.', '')}-{i}", n, {f"ca-copy-{i}": n}, sector="energy")
+                 for i in range(12) for n in names]
+    env = {**os.environ, "PLEDGES_HTTP_MIN_INTERVAL": "0"}
+    rng = random.Random(7)
+    for attempt in range(3):
+        root = make_data(tmp_path / f"data{attempt}", sources, providers)
+        proc = subprocess.Popen([sys.executable, "-m", "pledges", "collect", "--data", str(root)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any((root / "statistics").iterdir()):
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.3))  # somewhere in the middle of the writes
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        for path in root.rglob("*.yaml"):
+            read_yaml_file(path)  # raises on a half-written file
+        assert load_dataset(root).problems == []

@@ -27,6 +27,7 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 PROJECT = "service-pledge-tracker"
 VERSION = "0.1"
@@ -61,6 +62,7 @@ class Policy:
     retries: int = 3
     backoff_s: float = 2.0
     retry_after_cap_s: float = 120.0
+    total_timeout_s: float = 300.0  # one response, start to end: a server dripping bytes cannot hold us
     respect_robots: bool = True
 
     ENV = {
@@ -70,6 +72,7 @@ class Policy:
         "retries": "PLEDGES_HTTP_RETRIES",
         "backoff_s": "PLEDGES_HTTP_BACKOFF",
         "retry_after_cap_s": "PLEDGES_HTTP_RETRY_AFTER_CAP",
+        "total_timeout_s": "PLEDGES_HTTP_TOTAL_TIMEOUT",
     }
 
     @classmethod
@@ -77,7 +80,7 @@ class Policy:
         """Read the politeness keys of a source's ``params``; PLEDGES_HTTP_* env vars override them."""
         params = params or {}
         values: dict = {}
-        for name in ("min_interval_s", "connect_timeout_s", "read_timeout_s", "retries", "backoff_s", "retry_after_cap_s"):
+        for name in cls.ENV:
             raw = os.environ.get(cls.ENV[name], params.get(name))
             if raw is None:
                 continue
@@ -299,7 +302,8 @@ class HttpClient:
                 response = self._once(host, url, headers, policy)
             except FetchError as exc:
                 if attempt >= policy.retries:
-                    raise FetchError(f"{exc.message} (after {attempt + 1} attempts)", url) from None
+                    extra = f" (after {attempt + 1} attempts)" if attempt else ""
+                    raise FetchError(f"{exc.message}{extra}", url) from None
                 wait = policy.backoff_s * (2**attempt)
             else:
                 status = response.status
@@ -340,7 +344,15 @@ class HttpClient:
             ) as raw:
                 chunks = []
                 size = 0
-                for chunk in raw.iter_content(65536):
+                started = time.monotonic()
+                reader = raw.raw
+                while True:
+                    # read1: whatever has arrived (≤ 64 KiB), so a slow drip is noticed between reads
+                    chunk = reader.read1(65536, decode_content=True)
+                    if not chunk:
+                        break
+                    if time.monotonic() - started > policy.total_timeout_s:
+                        raise FetchError(f"the response from {url} took over {policy.total_timeout_s:g} s — giving up", url)
                     size += len(chunk)
                     if size > MAX_BODY_BYTES:
                         raise FetchError(f"the response from {url} is over {MAX_BODY_BYTES // 1_000_000} MB — refusing it", url)
@@ -360,18 +372,34 @@ class HttpClient:
             raise FetchError(f"the server did not answer {url} within {policy.read_timeout_s:g} s (read timeout)", url) from None
         except requests.exceptions.ConnectionError as exc:
             raise FetchError(f"connection to {urlsplit(url).netloc} failed ({_short_reason(exc)})", url) from None
+        except urllib3.exceptions.ReadTimeoutError:
+            raise FetchError(f"the server stopped sending {url} for over {policy.read_timeout_s:g} s (read timeout)", url) from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, urllib3.exceptions.HTTPError) as exc:
+            raise FetchError(f"the response from {url} was cut off ({_short_reason(exc)})", url) from None
         except requests.exceptions.ChunkedEncodingError as exc:
             raise FetchError(f"the response from {url} was cut off ({_short_reason(exc)})", url) from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"request to {url} failed ({_short_reason(exc)})", url) from None
 
 
+PLAIN_REASONS = {
+    "Connection reset by peer": "the server reset the connection",
+    "Connection refused": "connection refused",
+    "Connection aborted": "the connection was cut",
+    "Remote end closed connection": "the server closed the connection without an answer",
+    "Read timed out": "read timeout",
+    "IncompleteRead": "fewer bytes arrived than announced",
+    "Name or service not known": "the host name could not be found",
+    "Temporary failure in name resolution": "the host name could not be found",
+    "timed out": "timed out",
+}
+
+
 def _short_reason(exc: BaseException) -> str:
     text = str(exc)
-    for marker in ("Connection reset by peer", "Connection refused", "Connection aborted", "Read timed out",
-                   "IncompleteRead", "Name or service not known", "Remote end closed connection", "timed out"):
+    for marker, words in PLAIN_REASONS.items():
         if marker in text:
-            return marker.lower()
+            return words
     return (type(exc).__name__ + (f": {text[:160]}" if text else "")).strip()
 
 

@@ -17,25 +17,34 @@ params: ``base_url``; ``files: [{path}]`` or ``link_pattern``.
 
 from __future__ import annotations
 
-import re
 
 from .. import models as m
 from .common import CollectError, Context, Record, Response, cell, file_targets, parse_number, parse_quarter, read_csv_rows, shown
 
 MODULE = "ofcom_csv"
-SERVICES = ("pay-monthly mobile", "pay monthly mobile", "fixed broadband", "landline", "pay tv", "mobile", "broadband")
+# words in a table title → the service name stored on the statistics (first match wins)
+SERVICES = {
+    "pay-monthly mobile": "pay-monthly mobile",
+    "pay monthly mobile": "pay-monthly mobile",
+    "fixed broadband": "fixed broadband",
+    "landline": "landline",
+    "pay tv": "pay tv",
+    "pay-tv": "pay tv",
+    "mobile": "pay-monthly mobile",
+    "broadband": "fixed broadband",
+}
 
 
 def service_of(title: str) -> str:
     text = cell(title).lower()
-    for service in SERVICES:
-        if service in text:
+    for words, service in SERVICES.items():
+        if words in text:
             return service
     if ":" in text:
         rest = text.split(":", 1)[1].strip(" .")
         if rest:
             return rest
-    raise CollectError(f"cannot tell which service the table {title!r} is about — expected one of {', '.join(SERVICES[:5])} in its title")
+    raise CollectError(f"cannot tell which service the table {title!r} is about — expected one of {', '.join(sorted(set(SERVICES.values())))} in its title")
 
 
 def parse_tables(rows: list[list[str]], url: str) -> list[dict]:

@@ -6,11 +6,13 @@ For each source (all with a ``collector``, or those given with ``--source``):
 2. process: it parses into models, or fails with a message in plain words;
 3. save (here, for all collectors): the new records are checked together with the existing
    dataset by ``check_records`` — the rules of ``pledges check`` — and only then written, each
-   file atomically (temporary file + rename). Records equal to the stored ones except for the
-   retrieval time are not rewritten.
+   file atomically (temporary file + rename; one ``os.sync()`` at the end instead of an fsync per
+   file). Records equal to the stored ones except for the retrieval time are not rewritten.
 
 Sources run concurrently, one worker per host of their ``base_url`` (the HTTP helper also
-serializes each host and spaces its requests). On any failure the source's data files are left
+serializes each host and spaces its requests); checking and writing run in a small save pool so
+that a host's next request does not wait for them. ``--state`` is accepted but not needed: the
+conditional-request validators live in the status records. On any failure the source's data files are left
 byte-identical and ``data/status/<id>.yaml`` records the error; the other sources go on; the exit
 code is 1. When every answer is a 304 (or the data are unchanged) nothing at all is written, the
 status file included — so ``last_success`` is the last run that brought new data (or recovered
@@ -24,7 +26,6 @@ import importlib
 import os
 import queue
 import sys
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,8 +36,8 @@ from urllib.parse import urlsplit
 import pydantic
 
 from .. import models as m
-from ..dataset import Dataset, Loaded, Problem, check_identity, check_records, explain_error, load_dataset, today_default
-from ..yamlio import Document, dump_record, plain
+from ..dataset import Dataset, Loaded, Problem, check_records, explain_error, load_dataset, today_default
+from ..yamlio import Document, dump_record, plain, write_atomic
 from .common import CollectError, Context, Record
 from .http import FetchError, HttpClient, Policy, Response, Validator
 
@@ -100,14 +101,18 @@ def base_url_of(source: m.Source, endpoint: str | None) -> str:
     return str(source.params.get("base_url") or source.url)
 
 
-# --------------------------------------------------------------------------- saving (main thread)
+# --------------------------------------------------------------------------- saving (save pool, checks under a lock)
 
 
 def _comparable(record) -> dict:
+    """A record without its retrieval time and body hash: when only those differ, the stored record
+    (value read from an earlier, still true retrieval) is kept and nothing is rewritten. An API whose
+    body changes on every call (CFPB's `took`) then opens no pull request until a figure changes."""
     data = plain(record.model_dump(mode="python", exclude_none=True))
     provenance = data.get("provenance")
     if isinstance(provenance, dict):
         provenance.pop("retrieved", None)
+        provenance.pop("sha256", None)
     return data
 
 
@@ -126,13 +131,21 @@ class _Scoped(dict):
         return self._new.values()
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """Like libyaml's mark: 0-based line and column (what Document keeps for a position)."""
+
+    line: int
+    column: int
+
+
 def _document(record, text: str) -> Document:
     """The record as ``check_records`` sees a loaded file: its data, with the line of each top-level
     field (cheaper than parsing the text again; nested problems point at their top-level field)."""
-    marks = {(): (1, 1)}
-    for number, line in enumerate(text.splitlines(), start=1):
+    marks = {(): _Mark(0, 0)}
+    for number, line in enumerate(text.splitlines()):
         if line and not line[0].isspace() and not line.startswith("-") and ":" in line:
-            marks[(line.split(":", 1)[0],)] = (number, 1)
+            marks[(line.split(":", 1)[0],)] = _Mark(number, 0)
     data = plain(record.model_dump(mode="python", exclude_none=True))
     return Document(data, value_marks=dict(marks), key_marks=dict(marks))
 
@@ -170,25 +183,9 @@ def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple
 
 
 def write_file(path: Path, text: str) -> bool:
-    """Atomic write without a per-file fsync: a temporary file in the same folder, then a rename.
-
-    A killed process leaves the old file or the new one, never a mix (rename is atomic). Instead of
-    one fsync per file — thousands of journal commits that would dominate a collect run — the
-    runner calls ``os.sync()`` once before it exits. Returns False when the content is unchanged.
-    """
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+    """Atomic write (temporary file + rename) without a per-file fsync: the runner calls
+    ``os.sync()`` once before it exits, instead of thousands of journal commits."""
+    return write_atomic(path, text, fsync=False)
 
 
 def _status_path(root: Path, source_id: str) -> Path:
@@ -269,6 +266,8 @@ def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
     for response in outcome.responses:
         validator = response.validator(old_validators.get(response.url))
         if validator is not None and (validator.etag or validator.last_modified):
+            if len(validator.etag or "") > 300 or len(validator.last_modified or "") > 300 or len(validator.url) > 2000:
+                continue  # too long to keep in a record: that URL is simply fetched in full next time
             new_validators.append(m.UrlValidator(url=validator.url, etag=validator.etag, last_modified=validator.last_modified))
     new_validators.sort(key=lambda v: v.url)
     validators_changed = [v.model_dump() for v in new_validators] != [
@@ -341,8 +340,10 @@ def _annotation(text: str) -> str:
 
 def run_collect(args) -> int:
     root = Path(args.data)
-    today = today_default()
     now = datetime.now(timezone.utc).replace(microsecond=0)
+    # Retrieval times are UTC; west of Greenwich the local date can still be yesterday, which would
+    # make a fresh retrieval look "in the future" to the date checks.
+    today = max(today_default(), now.date())
     dataset = load_dataset(root, today)
     if not root.is_dir():
         print(f"{root}: data folder not found — pass --data DIR", file=sys.stderr)

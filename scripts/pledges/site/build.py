@@ -122,10 +122,11 @@ def run_build(args) -> int:
     model = SiteModel(dataset, scores, today, data_version(data), site_url)
     counts = generate(model, gen_root)
     generated = time.perf_counter()
+    times = counts.pop("times", {})
     changed = sum(v for k, v in counts.items() if k.endswith("_changed"))
     print(f"generated: {sum(v for k, v in counts.items() if k.endswith('_files'))} files in {gen_root}, "
           f"{changed} changed (load {loaded - started:.1f} s, score {scored - loaded:.1f} s, "
-          f"generate {generated - scored:.1f} s)")
+          f"generate {generated - scored:.1f} s: {', '.join(f'{k} {v}' for k, v in times.items())})")
     print(f"site_rebuild_rewrites: {changed}")
     if getattr(args, "generate_only", False):
         return 0

@@ -15,6 +15,7 @@ import io
 import json
 import re
 import subprocess
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -476,12 +477,11 @@ class Generator:
             srows = [m.statistic_row(s) for series in self.sorted_series(pid) for s in series[1]]
             self.table(Table(f"providers/{pid}/pledges", PLEDGE_COLUMNS, prows, None, PLEDGE_TYPES))
             self.table(Table(f"providers/{pid}/statistics", STAT_COLUMNS, srows, None, STAT_TYPES))
+            vrows = [row for pledge in m.pledges_of.get(pid, []) for row in self.verdict_rows(pledge)]
+            self.table(Table(f"providers/{pid}/verdicts", VERDICT_COLUMNS, vrows, None, VERDICT_TYPES))
             all_pledges += prows
             all_stats += srows
-            for pledge in m.pledges_of.get(pid, []):
-                vrows = self.verdict_rows(pledge)
-                self.table(Table(f"pledges/{pledge.id}/verdicts", VERDICT_COLUMNS, vrows, None, VERDICT_TYPES))
-                all_verdicts += vrows
+            all_verdicts += vrows
         top.append(self.table(Table("pledges", PLEDGE_COLUMNS, all_pledges, "res.pledges", PLEDGE_TYPES)))
         top.append(self.table(Table("verdicts", VERDICT_COLUMNS, all_verdicts, "res.verdicts", VERDICT_TYPES)))
         top.append(self.table(Table("statistics", STAT_COLUMNS, all_stats, "res.statistics", STAT_TYPES)))
@@ -601,10 +601,15 @@ class Generator:
     # ---- pages
 
     def page_context(self, lang: str, path: str) -> dict:
-        depth = path.count("/")  # "providers/bt/index.md" → 2
-        root = "../" * depth
+        # "providers/bt.md" and "providers/index.md" become the URLs providers/bt/ and providers/
+        # (use_directory_urls); flat files spare thousands of folders in the generated tree.
+        if path == "index.md" or path.endswith("/index.md"):
+            url = path[: -len("index.md")]
+        else:
+            url = path[: -len(".md")] + "/"
+        root = "../" * url.count("/")
         return {"lang": lang, "root": root, "data": root + "../data/", "feeds": root + "../feeds/", "path": path,
-                "url": path[: -len("index.md")] if path.endswith("index.md") else path}
+                "url": url}
 
     def render_language(self, lang: str) -> Tree:
         m = self.m
@@ -627,24 +632,24 @@ class Generator:
         sectors = sorted({b["sector"] for b in m.boards})
         page("sectors/index.md", "sectors.md.j2", sectors=sectors)
         for sector in sectors:
-            page(f"sectors/{sector}/index.md", "sector.md.j2", sector=sector,
+            page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
                  boards=[b for b in m.boards if b["sector"] == sector])
         page("providers/index.md", "providers.md.j2")
         provider_template = "provider.md.j2"
         for pid, provider in m.providers.items():
-            page(f"providers/{pid}/index.md", provider_template, p=provider, charts=self.provider_charts(pid, t, lang),
+            page(f"providers/{pid}.md", provider_template, p=provider, charts=self.provider_charts(pid, t, lang),
                  as_of=m.as_of_provider(pid), sources_used=self.sources_used(pid))
         page("pledges/index.md", "pledges.md.j2", rows=[self.pledge_row(p) for pid in m.providers
                                                          for p in m.pledges_of.get(pid, [])])
         for pledge in m.pledges.values():
             if pledge.provider not in m.providers:
                 continue
-            page(f"pledges/{pledge.id}/index.md", "pledge.md.j2", pl=pledge, p=m.providers[pledge.provider],
+            page(f"pledges/{pledge.id}.md", "pledge.md.j2", pl=pledge, p=m.providers[pledge.provider],
                  score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge))
         metrics = sorted(m.stats_by_metric)
         page("metrics/index.md", "metrics.md.j2", metrics=metrics)
         for metric in metrics:
-            page(f"metrics/{metric}/index.md", "metric.md.j2", metric=metric,
+            page(f"metrics/{metric}.md", "metric.md.j2", metric=metric,
                  rows=self.latest_per_series(m.stats_by_metric[metric]))
         from .scores import methodology
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
@@ -696,7 +701,8 @@ class Generator:
             if source:
                 breaks = [b for b in source.method_breaks if periods[0] < b.period <= periods[-1]]
             out.append({"id": chart_id, "label": label, "metric": metric, "service": service, "stats": stats,
-                        "svg": Markup(svg), "lower_better": metric in LOWER_IS_BETTER, "breaks": breaks})
+                        "svg": Markup(svg), "lower_better": metric in LOWER_IS_BETTER, "breaks": breaks,
+                        "versions": any(st.series_version for st in stats)})
         return out
 
     def root_index(self) -> None:
@@ -711,8 +717,9 @@ TOP_TABLES = [("scoreboard", "res.scoreboard"), ("providers", "res.providers"), 
 
 def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[str]) -> dict:
     gen = Generator(model, gen_root, search_bulk=search_bulk)
-    result: dict[str, Any] = {"docs": {}}
+    result: dict[str, Any] = {"docs": {}, "times": {}}
     for job in jobs:
+        started = time.perf_counter()
         if job == "static":
             gen.write_static()
         elif job == "feeds":
@@ -723,6 +730,7 @@ def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[st
             docs = gen.render_language(job)
             docs.prune()
             result["docs"][job] = (len(docs.written), docs.changed)
+        result["times"][job] = round(time.perf_counter() - started, 2)
     result["static_written"] = [str(p) for p in gen.static.written]
     result["static_changed"] = gen.static.changed
     return result
@@ -738,12 +746,19 @@ def _child(conn, model, gen_root, search_bulk, jobs) -> None:
         conn.close()
 
 
-def generate(model: SiteModel, gen_root: Path, search_bulk: bool = False, workers: int = 2) -> dict:
+SEARCH_BULK_LIMIT = 300  # up to this many providers, provider and pledge pages are in the search index too
+
+
+def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int = 2) -> dict:
     """Write every generated file, in two forked processes when possible (one language each).
 
     Returns counts of files written and changed. Raises RuntimeError if a worker fails.
     """
     import multiprocessing as mp
+
+    if search_bulk is None:
+        # Indexing thousands of bulk pages would dominate the build; hubs stay searchable always.
+        search_bulk = len(model.providers) <= SEARCH_BULK_LIMIT
 
     plans = [["static", LANGUAGES[0]], ["feeds", *LANGUAGES[1:]]]
     results: list[dict] = []
@@ -774,6 +789,7 @@ def generate(model: SiteModel, gen_root: Path, search_bulk: bool = False, worker
         for lang, (files, changed) in result["docs"].items():
             counts[f"docs_{lang}_files"] = files
             counts[f"docs_{lang}_changed"] = changed
+    counts["times"] = {job: sec for result in results for job, sec in result["times"].items()}
     counts["static_files"] = len(static.written)
     counts["static_changed"] = sum(r["static_changed"] for r in results)
     return counts

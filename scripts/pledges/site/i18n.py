@@ -22,7 +22,7 @@ def table() -> dict[str, dict[str, str]]:
 
 
 class Translator:
-    """``t('key', name=value)`` for one language; unknown keys fail loudly (tests catch them)."""
+    """``t(KEY, name=value)`` for one language; unknown keys fail loudly (tests catch them)."""
 
     def __init__(self, lang: str):
         self.lang = lang

@@ -25,10 +25,9 @@ class Tree:
                     return False
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "wb") as handle:
+        # Written in place: this is an intermediate tree; the published site is swapped in whole (build.publish).
+        with open(path, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, path)
         self.changed += 1
         return True
 

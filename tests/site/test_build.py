@@ -1,0 +1,182 @@
+"""`pledges build` end to end on SYNTHETIC data (no browser): outputs, escaping, downloads, feeds."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build
+from synth import XSS_IMG, XSS_NAME, write_dataset
+
+from pledges.dataset import load_dataset
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_both_languages_have_identical_paths(hostile_site):
+    en = {p.relative_to(hostile_site / "en") for p in (hostile_site / "en").rglob("*.html")}
+    nl = {p.relative_to(hostile_site / "nl") for p in (hostile_site / "nl").rglob("*.html")}
+    assert en == nl
+    for page in ("index.html", "providers/acme-telecom/index.html", "pledges/acme-repair-guarantee/index.html",
+                 "sectors/telecoms/index.html", "metrics/complaints-per-100k/index.html", "methodology/index.html",
+                 "sources/index.html", "changelog/index.html", "downloads/index.html", "contribute/index.html",
+                 "about/index.html"):
+        assert Path(page) in en, page
+
+
+def test_root_index_leads_to_a_language_without_javascript(hostile_site):
+    text = (hostile_site / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=en/"' in text
+    assert 'href="en/"' in text and 'href="nl/"' in text
+    assert "<script" not in text
+
+
+def test_language_switch_links_to_the_same_page(hostile_site):
+    text = (hostile_site / "en/providers/acme-telecom/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', text)
+    assert ("../../../nl/providers/acme-telecom/", "nl") in links
+    assert ("../../../en/providers/acme-telecom/", "en") in links
+
+
+def test_contributor_text_is_escaped_everywhere(hostile_site):
+    """No hostile string survives as markup in any page, feed or search index."""
+    raw_markers = ["<script>window.__xss", "onerror=\"window", "href=\"javascript:", "href='javascript:",
+                   "<img src=x", "<a href=\"javascript"]
+    checked = 0
+    # data/*.csv|json keep the text exactly (they are data, not HTML); pages, feeds and search indexes may not
+    for path in list(hostile_site.rglob("*.html")) + list(hostile_site.rglob("*.xml")) + list(hostile_site.glob("*/search/*.json")):
+        text = path.read_text(encoding="utf-8")
+        for marker in raw_markers:
+            assert marker not in text, f"{path}: {marker}"
+        checked += 1
+    assert checked > 30
+    page = (hostile_site / "en/providers/acme-telecom/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in page  # shown as text
+    assert "<title>Acme Telecom &lt;script&gt;" in page
+
+
+def test_no_javascript_or_foreign_asset_urls(hostile_site):
+    for path in html_files(hostile_site):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r'(?i)href\s*=\s*["\']?\s*javascript:', text), path
+        assert not re.search(r'(?i)<(script|img|iframe|link)[^>]+(src|href)="(https?:)?//', text), path
+        assert "fonts.googleapis" not in text and "api.github.com" not in text
+
+
+def test_second_build_rewrites_nothing(tmp_path):
+    data = write_dataset(tmp_path / "data")
+    code, out, err = run_build(data, tmp_path / "site")
+    assert code == 0, err
+    gen = tmp_path / "build"  # out is <cwd>/site, so the generated tree is <cwd>/build
+    before = {p: p.stat().st_mtime_ns for p in gen.rglob("*") if p.is_file()}
+    assert len(before) > 50
+    code, out, err = run_build(data, tmp_path / "site")
+    assert code == 0, err
+    assert "site_rebuild_rewrites: 0" in out
+    after = {p: p.stat().st_mtime_ns for p in gen.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_bad_data_fails_with_position_and_writes_nothing(tmp_path):
+    data = write_dataset(tmp_path / "data")
+    path = data / "pledges" / "delta-switch-promise.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: scheme", "kind: promise"), encoding="utf-8")
+    code, out, err = run_build(data, tmp_path / "site")
+    assert code == 1
+    assert "Traceback" not in err
+    assert re.search(r"delta-switch-promise\.yaml:\d+:\d+: 'promise' is not allowed", err), err
+    assert not (tmp_path / "site").exists()
+
+
+def test_generate_only_writes_markdown_and_no_site(tmp_path):
+    data = write_dataset(tmp_path / "data")
+    code, out, err = run_build(data, tmp_path / "site", "--generate-only")
+    assert code == 0, err
+    assert (tmp_path / "build/docs/en/providers/acme-telecom.md").is_file()
+    assert (tmp_path / "build/docs/nl/pledges/acme-repair-guarantee.md").is_file()
+    assert not (tmp_path / "site").exists()
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_and_json_downloads_equal_the_data(hostile_site, hostile_data):
+    dataset = load_dataset(hostile_data, date(2026, 11, 23))
+    rows = read_csv(hostile_site / "data/statistics.csv")
+    assert len(rows) == len(dataset.statistics)
+    for row in rows:
+        stat = dataset.statistics[row["id"]]
+        assert float(row["value"]) == stat.value
+        assert float(row["industry_average"]) == stat.industry_average
+        assert row["period"] == stat.period and row["provider"] == stat.provider
+    as_json = json.loads((hostile_site / "data/statistics.json").read_text(encoding="utf-8"))
+    assert {r["id"]: r["value"] for r in as_json} == {s.id: s.value for s in dataset.statistics.values()}
+    per_provider = read_csv(hostile_site / "data/providers/acme-telecom/statistics.csv")
+    assert {r["id"] for r in per_provider} == {s.id for s in dataset.statistics.values() if s.provider == "acme-telecom"}
+    providers = read_csv(hostile_site / "data/providers.csv")
+    assert {r["id"]: r["name"] for r in providers} == {p.id: p.name for p in dataset.providers.values()}
+    assert any(XSS_NAME in r["name"] for r in providers)  # data files keep the text exactly; only HTML escapes
+
+
+def test_every_download_link_exists(hostile_site):
+    for path in html_files(hostile_site / "en"):
+        for href in re.findall(r'href="([^"]+\.(?:csv|json|xml))"', path.read_text(encoding="utf-8")):
+            target = (path.parent / href).resolve()
+            assert target.is_file(), f"{path}: {href}"
+
+
+def test_datapackage_passes_frictionless(hostile_site):
+    from frictionless import validate
+
+    report = validate(str(hostile_site / "data/datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_feeds_parse_with_stable_ids_and_data_dates(hostile_site, tmp_path):
+    import feedparser
+
+    feed = feedparser.parse((hostile_site / "feeds/en/all.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    ids = [entry.id for entry in feed.entries]
+    assert ids and all(i.startswith("tag:") for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert "tag:service-pledge-tracker.github.io,2026:correction/correction-1" in ids
+    dates = {entry.updated[:10] for entry in feed.entries}
+    assert "2026-11-23" not in dates  # the build day is not a data date
+    assert "2026-02-12" in dates  # the correction's date
+    provider = feedparser.parse((hostile_site / "feeds/nl/providers/acme-telecom.xml").read_bytes())
+    assert not provider.bozo and provider.entries
+    assert all("acme" in e.id or "correction" in e.id for e in provider.entries)
+    # a second build on another day gives the same feed
+    data = write_dataset(tmp_path / "data", hostile=True)
+    import subprocess, sys, os
+    code, out, err = run_build(data, tmp_path / "site")
+    assert code == 0
+    again = (tmp_path / "site/feeds/en/all.xml").read_bytes()
+    assert again == (hostile_site / "feeds/en/all.xml").read_bytes()
+
+
+def test_pages_show_history_diff_and_not_ranked_reason(hostile_site):
+    pledge = (hostile_site / "en/pledges/acme-repair-guarantee/index.html").read_text(encoding="utf-8")
+    assert "<del>three</del>" in pledge and "<ins>two</ins>" in pledge
+    assert "Cite this" in pledge and "Data version (commit)" in pledge
+    home = (hostile_site / "nl/index.html").read_text(encoding="utf-8")
+    assert "niet gerangschikt — waarom:" in home
+    sources = (hostile_site / "en/sources/index.html").read_text(encoding="utf-8")
+    assert "HTTP 503 from the synthetic endpoint" in sources
+    assert "stale" in sources or "failing" in sources
+
+
+def test_real_data_strict_build(real_site):
+    assert (real_site / "en/index.html").is_file() and (real_site / "nl/index.html").is_file()
+    assert (real_site / "data/datapackage.json").is_file()
