@@ -15,7 +15,9 @@ from pledges.yamlio import dump_record
 XSS_NAME = '<script>window.__xss = 1</script>Evil & "Co"'
 XSS_IMG = '<img src=x onerror="window.__xss = 2">'
 XSS_LINK = "[click me](javascript:window.__xss=3) <a href=\"javascript:window.__xss=4\">link</a>"
-XSS_ALL = (XSS_NAME, XSS_IMG, XSS_LINK)
+# A blank line must not end the raw HTML block the text sits in (else the rest would be parsed as Markdown).
+XSS_PARAGRAPHS = "\n\n[para link](javascript:window.__xss=5)\n\n    indented\n\n</p></blockquote><script>window.__xss=6</script>"
+XSS_ALL = (XSS_NAME, XSS_IMG, XSS_LINK, XSS_PARAGRAPHS)
 
 
 def prov(note: str = "SYNTHETIC test record, not real data.") -> dict:
@@ -70,7 +72,8 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
                     provenance=prov()))
     write(root, m.Pledge(
         id="acme-repair-guarantee", provider="acme-telecom", title=evil("Repair within two working days"),
-        kind="guarantee", category="repair", text=evil("We fix broadband faults within two working days or pay you £9.50 a day."),
+        kind="guarantee", category="repair",
+        text=evil("We fix broadband faults within two working days or pay you £9.50 a day.") + (XSS_PARAGRAPHS if hostile else ""),
         language="en", channels=["phone", "web"], published=date(2024, 3, 1), effective_from=date(2024, 4, 1),
         terms=[{"event": evil("fault repair not completed"), "metric": "repair-time", "comparator": "<=", "threshold": 2,
                 "unit": "working-days", "target_share_pct": 90,
@@ -88,7 +91,7 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
         category="switching", text="We switch you within five working days.", language="en", channels=["any"],
         scheme="Synthetic switch scheme", provenance=prov()))
     write(root, m.Report(id="acme-report-1", pledge="acme-repair-guarantee", date=date(2026, 1, 5), reported=date(2026, 1, 9),
-                         channel="phone", outcome="broken", days_to_resolution=6, summary=evil("Engineer came after six days."),
+                         channel="phone", outcome="broken", days_to_resolution=6, summary=evil("Engineer came after six days.") + (XSS_PARAGRAPHS if hostile else ""),
                          contributor="contributor:tests"))
     write(root, m.Response(id="acme-reply-1", provider="acme-telecom", date=date(2026, 2, 10), pledge="acme-repair-guarantee",
                            period="2025-Q4", text=evil("We disagree with this verdict."), provenance=prov()))

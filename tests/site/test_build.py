@@ -60,6 +60,9 @@ def test_contributor_text_is_escaped_everywhere(hostile_site):
     assert checked > 30
     page = (hostile_site / "en/providers/acme-telecom/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in page  # shown as text
+    pledge = (hostile_site / "en/pledges/acme-repair-guarantee/index.html").read_text(encoding="utf-8")
+    assert "[para link](javascript:window.__xss=5)" in pledge  # Markdown syntax after a blank line stays text
+    assert "&lt;/p&gt;&lt;/blockquote&gt;&lt;script&gt;window.__xss=6" in pledge
     assert "<title>Acme Telecom &lt;script&gt;" in page
 
 
@@ -103,6 +106,14 @@ def test_generate_only_writes_markdown_and_no_site(tmp_path):
     assert (tmp_path / "build/docs/en/providers/acme-telecom.md").is_file()
     assert (tmp_path / "build/docs/nl/pledges/acme-repair-guarantee.md").is_file()
     assert not (tmp_path / "site").exists()
+    import yaml
+    pages = list((tmp_path / "build/docs").rglob("*.md"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("---\n"), page
+        meta = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
+        assert isinstance(meta, dict) and meta.get("title"), page
 
 
 def read_csv(path: Path) -> list[dict]:

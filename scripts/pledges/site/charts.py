@@ -64,7 +64,7 @@ def line_chart(
         v = low + (high - low) * frac
         out.append(f'<line class="pt-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
         out.append(f'<text class="pt-axis" x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{escape(_fmt(round(v, 1)))}</text>')
-    label_every = max(1, len(periods) // 6)
+    label_every = max(1, (len(periods) + 4) // 5)  # about five labels: fewer elements, same information
     for i, period in enumerate(periods):
         if i % label_every == 0 or i == len(periods) - 1:
             out.append(f'<text class="pt-axis" x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{escape(period)}</text>')

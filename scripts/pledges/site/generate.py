@@ -425,10 +425,28 @@ CHANGELOG_TYPES = {"date": "date", "count": "integer"}
 # --------------------------------------------------------------------------- rendering
 
 
+# HTML-significant characters and Markdown's link and code syntax, as character references:
+# contributor text renders the same, but can never become markup, in HTML blocks or in Markdown.
+_MD_ESCAPES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "[": "&#91;", "]": "&#93;",
+    "`": "&#96;", "\\": "&#92;",
+})
+
+
+def md_escape(value: Any) -> Markup:
+    """Escape a value for a generated Markdown page (HTML and Markdown syntax); Markup passes through."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(str(value).translate(_MD_ESCAPES))
+
+
 def make_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
+        finalize=md_escape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
