@@ -59,7 +59,7 @@ bench: $(STAMP)
 # Re-resolve requirements.in into exact pins.
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.in
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pledges' > requirements.lock
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -E '^(pledges|pip)==' > requirements.lock
 
 clean:
 	rm -rf $(OUT) build .pytest_cache

@@ -97,15 +97,23 @@ def run() -> dict[str, float]:
         root = Path(tmp)
         data_1000, data_2000 = root / "data-1000", root / "data-2000"
         synthetic.dataset(data_1000, providers=1000, pledges_each=5, quarters=12, metrics=3)
-        results_1000 = [build_once(data_1000, root / f"run-1000-{i}") for i in range(runs_1000)]
-        # second build with no data change, in the last run's folder: nothing generated may be rewritten
+        synthetic.dataset(data_2000, providers=2000, pledges_each=5, quarters=12, metrics=3)
+        os.sync()  # the data writer's disk flush is not part of any timed build
+        # interleave the sizes so that drift of the machine's speed affects both alike
+        results_1000, results_2000 = [], []
+        for i in range(max(runs_1000, runs_2000)):
+            if i < runs_1000:
+                results_1000.append(build_once(data_1000, root / f"run-1000-{i}"))
+                os.sync()
+            if i < runs_2000:
+                results_2000.append(build_once(data_2000, root / f"run-2000-{i}"))
+                os.sync()
+        # second build with no data change, in a finished run's folder: nothing generated may be rewritten
         last = root / f"run-1000-{runs_1000 - 1}"
         before = _mtimes(last / "build")
         rebuild = build_once(data_1000, last)
         after = _mtimes(last / "build")
         mtime_changes = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-        synthetic.dataset(data_2000, providers=2000, pledges_each=5, quarters=12, metrics=3)
-        results_2000 = [build_once(data_2000, root / f"run-2000-{i}") for i in range(runs_2000)]
 
     def median(results: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in results)

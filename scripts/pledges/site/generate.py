@@ -282,7 +282,7 @@ class SiteModel:
                     "trend": score.get("trend"),
                     "comparable_with_previous": score.get("comparable_with_previous"),
                     "previous_score": score.get("previous_score"),
-                    "not_ranked_reason": None if is_ranked else (score.get("not_ranked_reason") or "no score"),
+                    "not_ranked_reason": None if is_ranked else score.get("not_ranked_reason"),
                     "method_version": self.method_version,
                 })
             boards.append({"sector": key[0], "country": key[1], "rows": rows})
