@@ -19,7 +19,17 @@ def _selected(problems, paths):
 
 
 def run_check(args) -> int:
+    missing = [path for path in args.paths if not Path(path).is_file()]
+    for path in missing:
+        print(f"{path}:1:1: no such file — check the path (files are given relative to the current folder)")
+    if missing:
+        return 1
     dataset = load_dataset(args.data, args.today or today_default())
+    outside = [p for p in args.paths if not Path(p).resolve().is_relative_to(Path(args.data).resolve())]
+    for path in outside:
+        print(f"{path}:1:1: file is not inside the data folder {args.data} — pass --data or a file under it")
+    if outside:
+        return 1
     problems = _selected(dataset.problems, args.paths)
     for problem in problems:
         print(problem)

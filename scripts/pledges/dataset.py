@@ -15,6 +15,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Iterable
 
 import pydantic
@@ -193,7 +194,8 @@ def explain_error(model: type[BaseModel], error: dict) -> tuple[tuple, str, bool
         return loc, f"'{given}' is not allowed for '{name}' — use one of {expected}", False
     if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
         whole = "a whole number" if kind.startswith("int") else "a number"
-        return loc, f"'{name}' must be {whole}, not {given!r} — write digits only, e.g. `12` or `12.5`", False
+        example = "`12`" if kind.startswith("int") else "`12` or `12.5`"
+        return loc, f"'{name}' must be {whole}, not {given!r} — write digits only, without quotes, e.g. {example}", False
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         advice = PATTERN_ADVICE.get(pattern, f"it must match {pattern}")
@@ -207,7 +209,16 @@ def explain_error(model: type[BaseModel], error: dict) -> tuple[tuple, str, bool
         return loc, f"'{name}' must be {shape}, not {given!r} — rewrite it in that shape", False
     if kind == "value_error":
         reason = str(error.get("ctx", {}).get("error", error["msg"]))
-        return loc, f"{reason} — correct the values so they agree", False
+        # Cross-field rules name the field they are about first, in backticks: point at it.
+        here = _model_at(model, loc)
+        named = re.search(r"`(\w+)`", reason)
+        if named and named.group(1) in here.model_fields:
+            loc = loc + (named.group(1),)
+        return loc, f"{reason} — correct the value" + ("s so they agree" if named and "`" in reason[named.end():] else ""), False
+    if kind == "finite_number":
+        return loc, f"'{name}' must be a finite number, not {given!r} — write the published figure in digits", False
+    if kind in {"bool_type", "bool_parsing"}:
+        return loc, f"'{name}' must be true or false, not {given!r} — write true or false", False
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return loc, f"'{name}' is out of range: {error['msg'].lower()} — correct the value", False
     if kind in {"string_too_short", "too_short"}:
@@ -237,6 +248,8 @@ def load_file(kind: str, path: Path, dataset: Dataset) -> Loaded | None:
         doc = read_yaml_file(path)
     except YamlProblem as problem:
         dataset.add(path, problem.line, problem.column, problem.message)
+        for line, column, hint in problem.hints:
+            dataset.add(path, line, column, hint)
         return None
     if not isinstance(doc.data, dict):
         dataset.add(path, 1, 1, f"a {kind[:-1]} record must be a mapping of `field: value` lines — see `pledges new`")
@@ -429,9 +442,24 @@ def _check_free_text(dataset: Dataset, item: Loaded) -> None:
         if loc and loc[0] == "params":
             continue
         for what, found in find_personal_data(text):
-            dataset.report(
-                item, loc, f"free text contains {what} ({found!r}) — remove personal data; describe the case without it"
-            )
+            line, column = _line_of_text(item, loc, found)
+            dataset.add(item.path, line, column,
+                        f"free text contains {what} ({found!r}) — remove personal data; describe the case without it")
+
+
+def _line_of_text(item: Loaded, loc: tuple, found: str) -> tuple[int, int]:
+    """The line that holds `found` inside a (possibly multi-line) value; rare, so the file is re-read."""
+    line, column = item.where(loc)
+    try:
+        lines = item.path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return line, column
+    needle = found.split()[0] if found.split() else found
+    for number in range(line, len(lines) + 1):
+        index = lines[number - 1].find(needle)
+        if index >= 0:
+            return number, index + 1
+    return line, column
 
 
 def _check_statistic(dataset: Dataset, item: Loaded, today: date) -> None:
@@ -441,6 +469,8 @@ def _check_statistic(dataset: Dataset, item: Loaded, today: date) -> None:
             value = getattr(stat, name)
             if value is not None and not 0 <= value <= 100:
                 dataset.report(item, (name,), f"'{name}' is {value}, outside 0–100 for a percentage — write the percentage (65.9, not 0.659 or 659)")
+    if stat.unit == m.StatUnit.count and stat.value != int(stat.value):
+        dataset.report(item, ("value",), f"a count must be a whole number, not {stat.value} — write the published count")
     if stat.unit == m.StatUnit.stars and not 0 <= stat.value <= 5:
         dataset.report(item, ("value",), f"star rating {stat.value} is outside 0–5 — correct the value")
     if period_start(stat.period) > today:
@@ -461,12 +491,30 @@ def _check_statistic(dataset: Dataset, item: Loaded, today: date) -> None:
             )
 
 
-UNSAFE_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file|ftp|mailto):", re.IGNORECASE)
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+URL_RE = re.compile(m.URL_PATTERN)
 
 
 def _check_source_params(dataset: Dataset, item: Loaded) -> None:
-    """Collector parameters are free-form, but any address in them must be http(s)."""
+    """Collector parameters are free-form, but every address in them must be a valid http(s) URL:
+    values of keys named `url`/`*_url`, and any value that starts with a scheme."""
     for loc, text in _strings(item.doc.data.get("params", {}), ("params",)):
-        match = UNSAFE_SCHEME.match(text)
-        if match:
-            dataset.report(item, loc, f"'{match.group(1)}:' addresses are not allowed — use an http(s) URL")
+        key = next((part for part in reversed(loc) if isinstance(part, str)), "")
+        cleaned = re.sub(r"[\x00-\x20\x7f]", "", text)
+        scheme = SCHEME.match(cleaned)
+        looks_like_address = key == "url" or key.endswith("_url") or (scheme and "/" in cleaned)
+        if scheme and scheme.group(1).lower() in {"javascript", "data", "vbscript", "file"}:
+            looks_like_address = True
+        if looks_like_address and not _valid_http_url(text):
+            dataset.report(item, loc, f"'{key}' must be a valid http(s) URL, not {text!r} — write the full https:// address")
+
+
+def _valid_http_url(text: str) -> bool:
+    if not URL_RE.match(text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # raises on a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

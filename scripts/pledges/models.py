@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import enum
 import re
+from urllib.parse import urlsplit
 import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator
+from pydantic import Strict as PydanticStrict
 
 # --------------------------------------------------------------------------- scalar types
 
@@ -26,9 +29,22 @@ RecordId = Annotated[
     StringConstraints(pattern=ID_PATTERN, max_length=120),
     Field(description="Lower-case letters and digits joined by hyphens (`--` separates parts); equals the file name without `.yaml`."),
 ]
+def _parseable_url(value: str) -> str:
+    """The pattern lets `http://[bad` through; urlsplit and the host decide."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError("`url` is not a valid web address; write the full https:// address") from None
+    if not parts.hostname:
+        raise ValueError("`url` has no host name; write the full https:// address")
+    return value
+
+
 Url = Annotated[
     str,
     StringConstraints(pattern=URL_PATTERN, max_length=2000),
+    AfterValidator(_parseable_url),
     Field(description="An absolute http:// or https:// address."),
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -55,6 +71,11 @@ CollectedBy = Annotated[
     StringConstraints(pattern=r"^(collector|contributor):[A-Za-z0-9_.-]+$"),
     Field(description="`collector:<module>` for collected files, `contributor:<github-handle>` for hand-entered ones."),
 ]
+
+
+# Numbers are strict: YAML `yes`, quoted '11', .nan and .inf are refused rather than coerced.
+Number = Annotated[float, PydanticStrict(), Field(allow_inf_nan=False)]
+Count = Annotated[int, PydanticStrict()]
 
 
 class Strict(BaseModel):
@@ -251,7 +272,7 @@ class SourceName(Strict):
 
 
 class CustomerBase(Strict):
-    count: int = Field(gt=0, description="Number of customers (or accounts) used to normalise counts.")
+    count: Count = Field(gt=0, description="Number of customers (or accounts) used to normalise counts.")
     unit: ShortText = Field("customers", description="What is counted: `customers`, `accounts`, `connections`…")
     as_of: dt.date
     sector: Sector | None = None
@@ -259,11 +280,11 @@ class CustomerBase(Strict):
 
 
 class Compensation(Strict):
-    amount: float | None = Field(None, ge=0, description="Amount paid; leave out when it is the monthly bill.")
+    amount: Number | None = Field(None, ge=0, description="Amount paid; leave out when it is the monthly bill.")
     currency: CurrencyCode | None = None
     basis: CompensationBasis
     payment: Payment = Field(description="`automatic` (no claim needed) beats `on-request`.")
-    paid_within_days: int | None = Field(None, ge=0, description="Days within which the payment is made.")
+    paid_within_days: Count | None = Field(None, ge=0, description="Days within which the payment is made.")
     note: Text | None = None
 
 
@@ -273,9 +294,9 @@ class PledgeTerm(Strict):
     event: ShortText = Field(description="The named service event, e.g. `fault repair not completed`.")
     metric: PledgeMetric
     comparator: Comparator = Field(description="How the measured value must compare with `threshold`.")
-    threshold: float = Field(ge=0)
+    threshold: Number = Field(ge=0)
     unit: TermUnit
-    target_share_pct: float | None = Field(
+    target_share_pct: Number | None = Field(
         None, ge=0, le=100, description="Share of cases that must meet the threshold, e.g. 98 (per cent)."
     )
     compensation: Compensation | None = None
@@ -362,10 +383,10 @@ class Statistic(Strict):
     metric: StatMetric
     service: ShortText | None = Field(None, description="Service or product group, e.g. `fixed broadband`.")
     period: Period
-    value: float
+    value: Number = Field(ge=0, description="The published figure; never negative.")
     unit: StatUnit = Field(description="Must be the unit of the metric (see the metric table).")
-    sample_size: int | None = Field(None, ge=0, description="Cases behind the figure, where known.")
-    industry_average: float | None = Field(None, ge=0, description="The publisher's industry average for the same period.")
+    sample_size: Count | None = Field(None, ge=0, description="Cases behind the figure, where known.")
+    industry_average: Number | None = Field(None, ge=0, description="The publisher's industry average for the same period.")
     series_version: ShortText | None = Field(None, description="Method version of the series (see the source's method breaks).")
     provenance: Provenance
 
@@ -373,7 +394,7 @@ class Statistic(Strict):
     def _unit_matches_metric(self) -> Statistic:
         expected = METRIC_UNITS[self.metric]
         if self.unit != expected:
-            raise ValueError(f"unit `{self.unit.value}` does not fit metric `{self.metric.value}`; use `{expected.value}`")
+            raise ValueError(f"`unit` {self.unit.value} does not fit metric {self.metric.value}; use `{expected.value}`")
         return self
 
 
@@ -386,7 +407,7 @@ class Source(Strict):
     url: Url
     licence: ShortText
     cadence: Cadence
-    expected_update_days: int = Field(gt=0, description="Days after which the source counts as stale.")
+    expected_update_days: Count = Field(gt=0, description="Days after which the source counts as stale.")
     collector: ShortText | None = Field(None, description="Collector module that fetches it, e.g. `cfpb`.")
     params: dict[str, Any] = Field(default_factory=dict, description="Collector parameters.")
     method_breaks: list[MethodBreak] = Field(default_factory=list)
@@ -402,8 +423,8 @@ class Report(Strict):
     reported: dt.date = Field(description="When the report was sent.")
     channel: Channel
     outcome: Outcome
-    days_to_resolution: float | None = Field(None, ge=0)
-    compensation_amount: float | None = Field(None, ge=0)
+    days_to_resolution: Number | None = Field(None, ge=0)
+    compensation_amount: Number | None = Field(None, ge=0)
     compensation_currency: CurrencyCode | None = None
     summary: Text = Field(description="What happened, without names, e-mail addresses, phone or account numbers.")
     evidence_url: Url | None = None
@@ -457,7 +478,7 @@ class SourceStatus(Strict):
     last_success: dt.datetime | None = None
     last_attempt: dt.datetime | None = None
     last_error: Text | None = None
-    consecutive_failures: int = Field(0, ge=0)
+    consecutive_failures: Count = Field(0, ge=0)
     validators: list[UrlValidator] = Field(default_factory=list, description="ETag / Last-Modified per URL.")
 
 

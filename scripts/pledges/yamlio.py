@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,11 +38,12 @@ Path_ = tuple  # a location inside a document: ("terms", 0, "threshold")
 class YamlProblem(Exception):
     """A file that cannot be read as a record; carries a 1-based position."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1):
+    def __init__(self, message: str, line: int = 1, column: int = 1, hints: list | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.hints = hints or []  # (line, column, message) of likely causes elsewhere in the file
 
 
 @dataclass
@@ -182,6 +184,25 @@ def _refuse_deep_flow_nesting(text: str) -> None:
             depth -= 1
 
 
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[\w.-]+:\s+)?(['"])""")
+
+
+def _unclosed_quotes(text: str, error_line: int) -> list[tuple[int, int, str]]:
+    """A quote opened and never closed makes YAML fail far below it: point at the likely opening."""
+    for number in range(error_line - 1, 0, -1):
+        line = text.splitlines()[number - 1] if number <= len(text.splitlines()) else ""
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote = match.group(1)
+        rest = line[match.end():]
+        closed = rest.replace("''", "") if quote == "'" else rest.replace('\\"', "")
+        if quote not in closed:
+            return [(number, match.end(), f"this {'single' if quote == chr(39) else 'double'} quote may never be closed — "
+                     "close it at the end of the value, or remove it")]
+    return []
+
+
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document into a Document, or raise YamlProblem."""
     try:
@@ -192,15 +213,29 @@ def parse_yaml(text: str) -> Document:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
         what = exc.problem or "invalid YAML"
-        context = exc.context_mark
+        # An unclosed quote or bracket, or a key without its colon, is only noticed later; the
+        # line to fix is where that construct started.
         if context is not None and mark is not None and context.line != mark.line:
-            what += f" ({exc.context or 'the block'} started at line {context.line + 1})"
-        raise YamlProblem(f"YAML syntax error: {what} — check indentation, colons and quotes here", line, col) from None
+            if any(word in (exc.context or "") for word in ("quoted scalar", "simple key", "flow")):
+                what = f"{what} ({exc.context} that starts here; the parser gave up at line {mark.line + 1})"
+                mark = context
+            else:
+                what += f" ({exc.context or 'the block'} started at line {context.line + 1})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(
+            f"YAML syntax error: {what} — check indentation, colons and quotes here", line, col, _unclosed_quotes(text, line)
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise YamlProblem(
+            f"the file contains a control character ({exc.character!r}) that YAML does not allow — delete it", line, column
+        ) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML error: {exc} — fix the file's syntax") from None
+        first = str(exc).splitlines()[0]
+        raise YamlProblem(f"YAML error: {first} — fix the file's syntax") from None
     if node is None:
         raise YamlProblem("the file is empty — fill in the record (see `pledges new`)")
     builder = _Builder()
@@ -209,12 +244,17 @@ def parse_yaml(text: str) -> Document:
 
 
 def read_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    if path.is_symlink() or not path.is_file():
+        raise YamlProblem("not a regular file (a link, a device or a pipe) — put the record itself in the data folder")
     size = path.stat().st_size
     if size > max_bytes:
         raise YamlProblem(
             f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for one record — split it into several records"
         )
-    raw = path.read_bytes()
+    with open(path, "rb") as handle:  # read at most the limit, whatever stat said
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise YamlProblem(f"file is over the {max_bytes:,}-byte limit for one record — split it into several records")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -63,7 +63,7 @@ def test_broken_yaml_syntax(tmp_path):
         number = line_of(path, "name:")
         lines = path.read_text().splitlines()
         lines[number - 1] = lines[number - 1].replace("name:", "name: [unclosed", 1)
-        return "\n".join(lines) + "\n", None
+        return "\n".join(lines) + "\n", number  # the line where the bracket was opened
 
     result, _ = _edit_and_check(tmp_path, "providers", lambda: first("providers"), edit)
     assert "YAML syntax error" in result.stdout
@@ -161,6 +161,46 @@ def test_oversized_file_refused_before_parsing(tmp_path):
     result = run_pledges("check", "--data", str(data))
     assert result.returncode == 1
     assert f"{big}:1:1: file is" in result.stdout and "limit" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["yes", "'11'", ".nan", ".inf", "-5.0"])
+def test_numbers_are_not_coerced(tmp_path, value):
+    def edit(path):
+        number = line_of(path, "value:")
+        return re.sub(r"(?m)^value: .*$", f"value: {value}", path.read_text(), count=1), number
+
+    _edit_and_check(tmp_path, "statistics", lambda: first("statistics"), edit)
+
+
+def test_cross_field_rule_points_at_the_field(tmp_path):
+    def edit(path):
+        number = line_of(path, "unit:")
+        return re.sub(r"(?m)^unit: .*$", "unit: count", path.read_text(), count=1), number
+
+    result, _ = _edit_and_check(tmp_path, "statistics", lambda: first("statistics", lambda t: "unit: per-" in t), edit)
+    assert "does not fit metric" in result.stdout
+
+
+def test_unclosed_quote_points_at_its_opening_line(tmp_path):
+    def edit(path):
+        number = line_of(path, "title:")
+        text = re.sub(r"(?m)^title: (.*)$", r"title: '\1", path.read_text(), count=1)
+        return text, number
+
+    _edit_and_check(tmp_path, "pledges", lambda: first("pledges"), edit)
+
+
+def test_links_and_devices_are_refused(tmp_path):
+    data = copy_data(tmp_path)
+    (data / "providers" / "zero.yaml").symlink_to("/dev/zero")
+    result = run_pledges("check", "--data", str(data), timeout=20)
+    assert result.returncode == 1
+    assert "zero.yaml:1:1: not a regular file" in result.stdout
+
+
+def test_named_file_must_exist(tmp_path):
+    result = run_pledges("check", "data/providers/no-such-file.yaml")
+    assert result.returncode == 1 and "no such file" in result.stdout
 
 
 def test_missing_data_folder(tmp_path):

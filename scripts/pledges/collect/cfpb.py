@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, pct, read_json, shown
+from .common import CollectError, Context, Record, Response, pct, read_json, shown, statistic_id
 
 MODULE = "cfpb"
 RESPONSE_METRICS = {
@@ -89,15 +89,25 @@ def buckets(aggregations: dict, name: str, url: str) -> dict[str, int]:
     inner = node.get(name, node) if isinstance(node, dict) else None
     items = inner.get("buckets") if isinstance(inner, dict) else None
     if not isinstance(items, list):
+        found = "no such aggregation" if name not in aggregations else f"{repr(node)[:80]}"
         raise CollectError(
-            f"expected aggregations.{name}.{name}.buckets in the CFPB response from {url}; "
-            f"found aggregations: {shown(aggregations) if isinstance(aggregations, dict) else repr(aggregations)[:80]}"
+            f"expected aggregations.{name}.{name}.buckets (a list) in the CFPB response from {url}; found {found} "
+            f"(aggregations present: {shown(aggregations)}) — the API's format may have changed"
         )
     result: dict[str, int] = {}
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("doc_count"), int) or "key" not in item:
+        if not isinstance(item, dict) or "key" not in item or "doc_count" not in item:
             raise CollectError(f"expected {{key, doc_count}} buckets in aggregations.{name} from {url}; found {repr(item)[:80]}")
-        result[str(item["key"])] = item["doc_count"]
+        count = item["doc_count"]
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise CollectError(
+                f"expected a whole, non-negative doc_count in aggregations.{name} bucket {item['key']!r} from {url}; "
+                f"found {count!r} — value out of range"
+            )
+        key = str(item["key"])
+        if key in result:
+            raise CollectError(f"aggregations.{name} from {url} has the bucket {key!r} twice — the API's format may have changed")
+        result[key] = count
     return result
 
 
@@ -122,22 +132,72 @@ def total_of(data: dict, url: str) -> int:
     return total
 
 
+TIMELY_KEYS = ("Yes", "No")
+
+
 def parse(ctx: Context, provider: str, period: str, response: Response) -> list[Record]:
+    url = response.url
     data = read_json(response)
     if not isinstance(data, dict):
-        raise CollectError(f"expected a JSON object from {response.url}; found {type(data).__name__}")
-    total = total_of(data, response.url)
-    aggregations = data.get("aggregations")
+        raise CollectError(f"expected a JSON object from {url}; found {type(data).__name__}")
+    if data.get("timed_out") is True:
+        raise CollectError(
+            f'expected "timed_out": false in the CFPB response from {url}; found true — the search stopped early, '
+            "so its counts are partial; the next scheduled run will try again"
+        )
+    total = total_of(data, url)
+    if "aggregations" not in data:
+        raise CollectError(f"expected `aggregations` in the CFPB response from {url}; found only the keys {shown(data)}")
+    aggregations = data["aggregations"]
     if not isinstance(aggregations, dict):
-        raise CollectError(f"expected `aggregations` in the CFPB response from {response.url}; found keys {shown(data)}")
-    timely = buckets(aggregations, "timely", response.url)
-    answers = buckets(aggregations, "company_response", response.url)
-    for name, counts in (("timely", timely), ("company_response", answers)):
-        for key, count in counts.items():
-            if count > total:
+        raise CollectError(
+            f"expected `aggregations` to be an object in the CFPB response from {url}; found {repr(aggregations)[:80]}"
+        )
+    if total == 0:
+        stored = ctx.dataset.statistics.get(statistic_id(provider, m.StatMetric.complaints_count, period))
+        if stored is not None and stored.value > 0:
+            raise CollectError(
+                f"expected complaints for {provider} in {period} (the stored count is {stored.value:g}); found hits.total 0 "
+                f"in {url} — a table that suddenly has no rows looks like a changed company name or a broken query; "
+                "check the provider's source_names"
+            )
+        # nothing to share out: an empty answer is consistent only when every bucket is empty too
+        for name in ("timely", "company_response"):
+            counted = sum(buckets(aggregations, name, url).values()) if name in aggregations else 0
+            if counted:
                 raise CollectError(
-                    f"bucket {name}={key!r} counts {count:,} complaints, more than the total {total:,} in {response.url} — value out of range"
+                    f"expected empty aggregations.{name} buckets when hits.total is 0 in {url}; found {counted:,} "
+                    "complaints counted — the response contradicts itself"
                 )
+    else:
+        timely = buckets(aggregations, "timely", url)
+        answers = buckets(aggregations, "company_response", url)
+        for name, counts in (("timely", timely), ("company_response", answers)):
+            if not counts:
+                raise CollectError(
+                    f"expected aggregations.{name} buckets that count the {total:,} complaints in {url}; found no buckets"
+                )
+            for key, count in counts.items():
+                if count > total:
+                    raise CollectError(
+                        f"bucket {name}={key!r} counts {count:,} complaints, more than the total {total:,} in {url} — value out of range"
+                    )
+        unknown = [key for key in timely if key not in TIMELY_KEYS]
+        if unknown:
+            raise CollectError(
+                f'expected timely buckets "Yes" and "No" in {url}; found {shown(timely)} — the API\'s format may have changed'
+            )
+        answered = timely.get("Yes", 0) + timely.get("No", 0)
+        if answered != total:
+            raise CollectError(
+                f'expected timely "Yes" + "No" = hits.total ({total:,}) in {url}; found {timely.get("Yes", 0):,} + '
+                f'{timely.get("No", 0):,} = {answered:,} — value out of range'
+            )
+        responded = sum(answers.values())
+        if responded > total:
+            raise CollectError(
+                f"expected company_response buckets to add up to at most hits.total ({total:,}) in {url}; found {responded:,} — value out of range"
+            )
     records = [
         ctx.statistic(
             response, provider=provider, metric=m.StatMetric.complaints_count, period=period, value=total,

@@ -66,12 +66,17 @@ class Context:
             raise CollectError(exc.message) from None
 
     def fetch_many(self, urls: list[str], *, accept: str | None = None) -> list[Response]:
+        # The source fails if one address fails: stop fetching its other addresses at the first failure.
         results = self.http.fetch_many(
-            [(url, {"policy": self.policy, "validator": self.validators.get(url), "accept": accept}) for url in urls]
+            [(url, {"policy": self.policy, "validator": self.validators.get(url), "accept": accept}) for url in urls],
+            stop_on_error=True,
         )
-        for result in results:
-            if isinstance(result, FetchError):
-                raise CollectError(result.message)
+        errors = [r for r in results if isinstance(r, FetchError)]
+        if errors:
+            first = next((e for e in errors if not e.skipped), errors[0])
+            skipped = sum(e.skipped for e in errors)
+            more = f" ({skipped} other address(es) of this source not fetched)" if skipped else ""
+            raise CollectError(f"{first.message}{more}")
         return results  # type: ignore[return-value]
 
     def url(self, path: str) -> str:

@@ -7,7 +7,14 @@
 - conditional requests (``If-None-Match`` / ``If-Modified-Since``) from remembered validators;
 - robots.txt fetched once per host and respected (a missing robots.txt allows everything);
 - one lock per host: requests to the same host are serialized and spaced by the host's
-  ``min_interval_s``; different hosts run concurrently (``fetch_many`` uses a thread pool).
+  ``min_interval_s``; different hosts run concurrently (``fetch_many`` uses a thread pool);
+- redirects are followed by hand, at most ``MAX_REDIRECTS`` (5) hops, and every hop goes through
+  the politeness gate (lock, spacing, robots.txt) of the host it goes to — a server that redirects
+  to itself cannot make us bypass its rate limit. A robots.txt redirect is followed on the same
+  host only; a robots.txt that redirects elsewhere counts as missing;
+- one deadline per response (``total_timeout_s``, default 120 s): connect, headers and the whole
+  body must arrive within it, so a server dripping bytes cannot hold us; a response over the
+  deadline or over the size cap is not retried (it would only happen again).
 
 Failures are raised as :class:`FetchError` with a message in plain words; nothing here prints.
 """
@@ -24,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
@@ -35,6 +42,8 @@ VERSION = "0.1"
 DEFAULT_CONTACT_URL = "https://github.com/service-pledge-tracker"
 ROBOTS_AGENT = "service-pledge-tracker"
 MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def user_agent() -> str:
@@ -45,11 +54,32 @@ def user_agent() -> str:
 class FetchError(Exception):
     """A request that failed for good, explained in plain words."""
 
-    def __init__(self, message: str, url: str = "", status: int | None = None):
+    def __init__(self, message: str, url: str = "", status: int | None = None, *, final: bool = False, skipped: bool = False):
         super().__init__(message)
         self.message = message
         self.url = url
         self.status = status
+        self.final = final  # retrying cannot help (size cap, deadline, too many redirects)
+        self.skipped = skipped  # not fetched because another address of the same job failed first
+
+
+def split_url(url: str):
+    """``urlsplit`` that refuses what is not an http(s) address with a FetchError instead of a ValueError."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise FetchError(f"{url!r} is not a valid address ({exc}) — fix the URL", url, final=True) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{url!r} is not an http(s) address — fix the URL in the source's params", url, final=True)
+    return parts
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return url
 
 
 @dataclass(frozen=True)
@@ -62,7 +92,7 @@ class Policy:
     retries: int = 3
     backoff_s: float = 2.0
     retry_after_cap_s: float = 120.0
-    total_timeout_s: float = 300.0  # one response, start to end: a server dripping bytes cannot hold us
+    total_timeout_s: float = 120.0  # one response, connect to last byte: a server dripping bytes cannot hold us
     respect_robots: bool = True
 
     ENV = {
@@ -110,6 +140,7 @@ class Response:
     body: bytes = b""
     headers: dict = field(default_factory=dict)
     retrieved: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0))
+    final_url: str = ""  # where the answer came from after redirects ("" = url)
 
     @property
     def not_modified(self) -> bool:
@@ -215,44 +246,75 @@ class HttpClient:
         validator: Validator | None = None,
         accept: str | None = None,
     ) -> Response:
-        """GET one URL politely. A 304 comes back as a Response with ``not_modified``; errors raise FetchError."""
-        policy = policy or Policy()
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise FetchError(f"{url!r} is not an http(s) address — fix the URL in the source's params", url)
-        host = self._host(parts.netloc)
-        with host.lock:
-            host.interval = max(host.interval, policy.min_interval_s)
-            if policy.respect_robots:
-                self._check_robots(host, parts, url, policy)
-            headers = {}
-            if accept:
-                headers["Accept"] = accept
-            if validator is not None and validator.url == url:
-                if validator.etag:
-                    headers["If-None-Match"] = validator.etag
-                if validator.last_modified:
-                    headers["If-Modified-Since"] = validator.last_modified
-            return self._get_with_retries(host, url, headers, policy)
+        """GET one URL politely. A 304 comes back as a Response with ``not_modified``; errors raise FetchError.
 
-    def fetch_many(self, jobs: Iterable[tuple[str, dict]], *, max_workers: int = 16) -> list[Response | FetchError]:
+        Redirects are followed here, hop by hop, each through the gate of its own host."""
+        policy = policy or Policy()
+        headers = {}
+        if accept:
+            headers["Accept"] = accept
+        if validator is not None and validator.url == url:
+            if validator.etag:
+                headers["If-None-Match"] = validator.etag
+            if validator.last_modified:
+                headers["If-Modified-Since"] = validator.last_modified
+        current = url
+        for hop in range(MAX_REDIRECTS + 1):
+            try:
+                parts = split_url(current)
+                host = self._host(parts.netloc)
+                with host.lock:
+                    host.interval = max(host.interval, policy.min_interval_s)
+                    if policy.respect_robots:
+                        self._check_robots(host, parts, current, policy)
+                    response = self._get_with_retries(host, current, headers, policy)
+            except FetchError as exc:
+                if hop:
+                    exc.message = f"{exc.message} (reached by a redirect from {url})"
+                    exc.args = (exc.message,)
+                raise
+            if response.status not in REDIRECTS:
+                response.final_url = current
+                response.url = url
+                return response
+            location = (response.headers.get("location") or "").strip()
+            if not location:
+                raise FetchError(f"{_describe_status(response.status)} from {current} names no Location to go to", url, response.status)
+            current = urljoin(current, location)
+        raise FetchError(
+            f"{url} redirects more than {MAX_REDIRECTS} times (the last hop to {current}) — "
+            "put the final address in the source's params",
+            url,
+            final=True,
+        )
+
+    def fetch_many(
+        self, jobs: Iterable[tuple[str, dict]], *, max_workers: int = 16, stop_on_error: bool = False
+    ) -> list[Response | FetchError]:
         """Fetch many URLs: different hosts concurrently, the same host in order. Keeps the input order.
 
         ``jobs`` are ``(url, keyword arguments for get)``. Each result is a Response or the FetchError.
+        With ``stop_on_error`` the first failure stops the rest: URLs not yet started come back as a
+        FetchError with ``skipped`` set (the job fails anyway, so why keep the publisher busy).
         """
         jobs = list(jobs)
         by_host: dict[str, list[int]] = {}
         for index, (url, _) in enumerate(jobs):
-            by_host.setdefault(urlsplit(url).netloc, []).append(index)
+            by_host.setdefault(_netloc(url), []).append(index)
         results: list[Response | FetchError | None] = [None] * len(jobs)
+        failed = threading.Event()
 
         def run_chain(indexes: list[int]) -> None:
             for index in indexes:
                 url, kwargs = jobs[index]
+                if stop_on_error and failed.is_set():
+                    results[index] = FetchError(f"{url} was not fetched: another address failed first", url, skipped=True)
+                    continue
                 try:
                     results[index] = self.get(url, **kwargs)
                 except FetchError as exc:
                     results[index] = exc
+                    failed.set()
 
         workers = max(1, min(max_workers, len(by_host)))
         if workers == 1:
@@ -276,8 +338,18 @@ class HttpClient:
         if not host.robots_checked:
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             parser = urllib.robotparser.RobotFileParser(robots_url)
+            response = None
+            current = robots_url
             try:
-                response = self._get_with_retries(host, robots_url, {}, replace(policy, retries=min(policy.retries, 1)), robots=True)
+                for _ in range(MAX_REDIRECTS + 1):
+                    response = self._get_with_retries(host, current, {}, replace(policy, retries=min(policy.retries, 1)), robots=True)
+                    if response.status not in REDIRECTS:
+                        break
+                    target = urljoin(current, (response.headers.get("location") or "").strip())
+                    if _netloc(target) != parts.netloc or not target.startswith(("http://", "https://")):
+                        response = None  # robots.txt elsewhere: followed on the same host only, else missing
+                        break
+                    current = target
             except FetchError:
                 response = None
             if response is not None and response.status == 200:
@@ -301,6 +373,8 @@ class HttpClient:
             try:
                 response = self._once(host, url, headers, policy)
             except FetchError as exc:
+                if exc.final:
+                    raise
                 if attempt >= policy.retries:
                     extra = f" (after {attempt + 1} attempts)" if attempt else ""
                     raise FetchError(f"{exc.message}{extra}", url) from None
@@ -309,7 +383,9 @@ class HttpClient:
                 status = response.status
                 if robots and 400 <= status < 500 and status != 429:
                     return response
-                if status < 400 and status not in (300, 301, 302, 303, 307, 308):
+                if status in REDIRECTS and response.headers.get("location"):
+                    return response  # get() follows it through the next host's gate
+                if status < 400 and status != 300 and status not in REDIRECTS:
                     return response
                 if status in (429, 503):
                     asked = _retry_after_seconds(response.headers.get("retry-after"), time.time())
@@ -334,29 +410,48 @@ class HttpClient:
     def _once(self, host: _Host, url: str, headers: dict, policy: Policy) -> Response:
         self.requests_made += 1
         retrieved = datetime.now(timezone.utc).replace(microsecond=0)
+        deadline = policy.total_timeout_s
+        started = time.monotonic()
+
+        def over_deadline() -> FetchError:
+            return FetchError(
+                f"the response from {url} took over {deadline:g} s (connect to last byte) — giving up", url, final=True
+            )
+
         try:
             with host.session.get(  # type: ignore[union-attr]
                 url,
                 headers=headers,
-                timeout=(policy.connect_timeout_s, policy.read_timeout_s),
+                timeout=(min(policy.connect_timeout_s, deadline), min(policy.read_timeout_s, deadline)),
                 stream=True,
-                allow_redirects=True,
+                allow_redirects=False,
             ) as raw:
+                announced = raw.headers.get("content-length", "")
+                if announced.isdigit() and int(announced) > MAX_BODY_BYTES:
+                    raise FetchError(
+                        f"the response from {url} announces {int(announced):,} bytes, over the "
+                        f"{MAX_BODY_BYTES // 1_000_000} MB cap — refusing it",
+                        url,
+                        final=True,
+                    )
                 chunks = []
                 size = 0
-                started = time.monotonic()
                 reader = raw.raw
                 while True:
+                    if time.monotonic() - started > deadline:
+                        raise over_deadline()
                     # read1: whatever has arrived (≤ 64 KiB), so a slow drip is noticed between reads
                     chunk = reader.read1(65536, decode_content=True)
                     if not chunk:
                         break
-                    if time.monotonic() - started > policy.total_timeout_s:
-                        raise FetchError(f"the response from {url} took over {policy.total_timeout_s:g} s — giving up", url)
                     size += len(chunk)
                     if size > MAX_BODY_BYTES:
-                        raise FetchError(f"the response from {url} is over {MAX_BODY_BYTES // 1_000_000} MB — refusing it", url)
+                        raise FetchError(
+                            f"the response from {url} is over the {MAX_BODY_BYTES // 1_000_000} MB cap — refusing it", url, final=True
+                        )
                     chunks.append(chunk)
+                if time.monotonic() - started > deadline:
+                    raise over_deadline()
                 return Response(
                     url=url,
                     status=raw.status_code,
@@ -367,13 +462,13 @@ class HttpClient:
         except FetchError:
             raise
         except requests.exceptions.ConnectTimeout:
-            raise FetchError(f"connecting to {urlsplit(url).netloc} timed out after {policy.connect_timeout_s:g} s", url) from None
-        except (requests.exceptions.ReadTimeout, requests.exceptions.Timeout):
+            raise FetchError(f"connecting to {_netloc(url)} timed out after {policy.connect_timeout_s:g} s", url) from None
+        except (requests.exceptions.ReadTimeout, requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError):
+            if time.monotonic() - started >= deadline:
+                raise over_deadline() from None
             raise FetchError(f"the server did not answer {url} within {policy.read_timeout_s:g} s (read timeout)", url) from None
         except requests.exceptions.ConnectionError as exc:
-            raise FetchError(f"connection to {urlsplit(url).netloc} failed ({_short_reason(exc)})", url) from None
-        except urllib3.exceptions.ReadTimeoutError:
-            raise FetchError(f"the server stopped sending {url} for over {policy.read_timeout_s:g} s (read timeout)", url) from None
+            raise FetchError(f"connection to {_netloc(url)} failed ({_short_reason(exc)})", url) from None
         except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, urllib3.exceptions.HTTPError) as exc:
             raise FetchError(f"the response from {url} was cut off ({_short_reason(exc)})", url) from None
         except requests.exceptions.ChunkedEncodingError as exc:
@@ -403,4 +498,4 @@ def _short_reason(exc: BaseException) -> str:
     return (type(exc).__name__ + (f": {text[:160]}" if text else "")).strip()
 
 
-__all__ = ["HttpClient", "Policy", "Response", "Validator", "FetchError", "user_agent"]
+__all__ = ["HttpClient", "Policy", "Response", "Validator", "FetchError", "user_agent", "split_url", "MAX_REDIRECTS"]

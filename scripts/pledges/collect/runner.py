@@ -79,6 +79,11 @@ def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: 
             policy = Policy.from_params(source.params)
         except FetchError as exc:
             raise CollectError(exc.message) from None
+        problem = url_problem(base_url)
+        if problem:
+            raise CollectError(
+                f"params.base_url {base_url!r} is not a usable address: {problem} — fix it in data/sources/{source.id}.yaml"
+            )
         ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name)
         loaded = module.load(ctx)
         outcome.responses = [response for _, response in loaded]
@@ -93,6 +98,27 @@ def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: 
     except Exception as exc:  # noqa: BLE001 - a bug in one collector must not stop the others
         outcome.error = f"internal error in collector {source.collector!r}: {type(exc).__name__}: {exc}"
     return outcome
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with an address, in plain words, or None when it is a usable http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return str(exc).replace("Invalid IPv6 URL", "unbalanced [ ] brackets (an IPv6 address?)")
+    if parts.scheme not in ("http", "https"):
+        return "it does not start with http:// or https://"
+    if not parts.hostname:
+        return "it names no host"
+    return None
+
+
+def _group_key(url: str) -> str:
+    try:
+        return urlsplit(url).netloc or url
+    except ValueError:
+        return url
 
 
 def base_url_of(source: m.Source, endpoint: str | None) -> str:
@@ -370,11 +396,16 @@ def run_collect(args) -> int:
     if other_problems:
         print(f"note: the data folder has {len(other_problems)} problem(s) (run `pledges check`); collecting anyway", file=sys.stderr)
 
+    if args.endpoint:
+        problem = url_problem(args.endpoint)
+        if problem:
+            print(f"--endpoint {args.endpoint!r} is not a usable address: {problem} — pass an http(s) URL", file=sys.stderr)
+            return 2
+
     http = HttpClient()
     groups: dict[str, list[m.Source]] = {}
     for source in sources:
-        base = base_url_of(source, args.endpoint)
-        groups.setdefault(urlsplit(base).netloc or base, []).append(source)
+        groups.setdefault(_group_key(base_url_of(source, args.endpoint)), []).append(source)
     snapshot = Dataset(dataset.root)
     snapshot.loaded = {kind: dict(items) for kind, items in dataset.loaded.items()}
 
