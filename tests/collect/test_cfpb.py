@@ -165,3 +165,51 @@ def test_a_response_with_hits_is_read_the_same_way(tmp_path, httpserver):
     assert stats["citibank--complaints-count--2026-q3"].value == 5273
     assert stats["citibank--timely-response-pct--2026-q3"].value == pytest.approx(5058 / 5273 * 100, abs=0.005)
     assert stats["citibank--closed-with-non-monetary-relief-pct--2026-q3"].value == pytest.approx(663 / 5273 * 100, abs=0.005)
+
+
+def _drifted(change) -> bytes:
+    data = json.loads(AGGS)
+    change(data)
+    return json.dumps(data).encode()
+
+
+def test_zero_complaints_without_stored_figures_is_a_count_of_zero(tmp_path, httpserver):
+    """A company with no complaints in a quarter (and none stored before) is a real 0, not an error."""
+
+    def empty(data):
+        data["hits"]["total"]["value"] = 0
+        for name in ("timely", "company_response"):
+            data["aggregations"][name][name]["buckets"] = []
+
+    root = cfpb_data(tmp_path / "data", trailing_quarters=1)
+    CfpbServer(httpserver, body=_drifted(empty))
+    assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
+    stats = load_dataset(root).statistics
+    assert {s.value for s in stats.values()} == {0}
+    assert sorted(stats) == ["citibank--complaints-count--2026-q3", "equifax--complaints-count--2026-q3"]
+
+
+def test_only_a_yes_bucket_that_counts_everything_is_accepted(tmp_path, httpserver):
+    """Terms buckets with no documents are left out by the API: "Yes" alone is fine when it equals the total."""
+
+    def all_timely(data):
+        total = data["hits"]["total"]["value"]
+        data["aggregations"]["timely"]["timely"]["buckets"] = [{"key": "Yes", "doc_count": total}]
+
+    root = cfpb_data(tmp_path / "data", trailing_quarters=1)
+    CfpbServer(httpserver, body=_drifted(all_timely))
+    assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
+    assert load_dataset(root).statistics["citibank--timely-response-pct--2026-q3"].value == 100
+
+
+def test_one_failed_address_stops_the_rest_of_the_source(tmp_path, httpserver):
+    """2 providers × 2 quarters = 4 queries; the first fails for good, the other 3 are not sent."""
+    root = cfpb_data(tmp_path / "data", min_interval_s=0)
+    serve_robots(httpserver)
+    httpserver.expect_request("/api/v1/").respond_with_data("gone", status=404)
+    before = snapshot(root)
+    assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 1
+    assert len([r for r, _ in httpserver.log if r.path == "/api/v1/"]) == 1
+    error = read_yaml_file(root / "status" / f"{SID}.yaml").data["last_error"]
+    assert "HTTP 404" in error and "3 other address(es) of this source not fetched" in error
+    assert snapshot(root, skip_status=SID) == {k: v for k, v in before.items() if k != f"status/{SID}.yaml"}

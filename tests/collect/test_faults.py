@@ -72,9 +72,52 @@ class FaultServer:
                 data = json.loads(good)
                 data["aggregations"]["timely"]["timely"]["buckets"][0]["doc_count"] = 10**9
                 return WResponse(json.dumps(data).encode(), content_type=kind)
+            if mode in CFPB_DRIFT:
+                data = json.loads(good)
+                CFPB_DRIFT[mode](data)
+                return WResponse(json.dumps(data).encode(), content_type=kind)
             raise AssertionError(mode)
 
         return handle
+
+
+def _aggs(data, name):
+    return data["aggregations"][name][name]["buckets"]
+
+
+def _set(data, name, key, value):
+    for bucket in _aggs(data, name):
+        if bucket["key"] == key:
+            bucket["doc_count"] = value
+
+
+def _zero_total(data):
+    data["hits"]["total"]["value"] = 0
+    for name in ("timely", "company_response"):
+        data["aggregations"][name][name]["buckets"] = []
+
+
+def _rename_timely(data):
+    for bucket in _aggs(data, "timely"):
+        bucket["key"] = bucket["key"].upper()
+
+
+# SYNTHETIC drift of the real CFPB response (tests/collect/fixtures/cfpb_get_aggs_size0.json):
+# each must fail the source, not write wrong figures.
+CFPB_DRIFT = {
+    "timely-missing": lambda d: d["aggregations"].pop("timely"),
+    "timely-empty": lambda d: d["aggregations"]["timely"]["timely"].update(buckets=[]),
+    "timely-renamed": _rename_timely,
+    "timely-sum": lambda d: _set(d, "timely", "No", 14225 + 7),
+    "answers-empty": lambda d: d["aggregations"]["company_response"]["company_response"].update(buckets=[]),
+    "answers-sum": lambda d: _set(d, "company_response", "Closed with monetary relief", 37032 + 200000),
+    "negative-count": lambda d: _set(d, "company_response", "In progress", -1),
+    "float-count": lambda d: _set(d, "company_response", "In progress", 14834.5),
+    "string-count": lambda d: _set(d, "timely", "Yes", "1179930"),
+    "timed-out": lambda d: d.update(timed_out=True),
+    "aggs-null": lambda d: d.update(aggregations=None),
+    "zero-total": _zero_total,
+}
 
 
 @pytest.fixture
@@ -106,6 +149,18 @@ FAULTS = [
     (CFPB, "truncated", ["invalid JSON", "truncated"]),
     (CFPB, "html", ["HTML page", "Service unavailable"]),
     (CFPB, "negative-bucket", ["out of range"]),
+    (CFPB, "timely-missing", ["expected aggregations.timely.timely.buckets", "no such aggregation"]),
+    (CFPB, "timely-empty", ["expected aggregations.timely buckets", "found no buckets"]),
+    (CFPB, "timely-renamed", ['expected timely buckets "Yes" and "No"', "'YES'", "'NO'"]),
+    (CFPB, "timely-sum", ['"Yes" + "No" = hits.total (1,194,155)', "1,179,930 + 14,232 = 1,194,162"]),
+    (CFPB, "answers-empty", ["expected aggregations.company_response buckets", "found no buckets"]),
+    (CFPB, "answers-sum", ["at most hits.total (1,194,155)", "found 1,394,153"]),
+    (CFPB, "negative-count", ["non-negative doc_count", "'In progress'", "found -1"]),
+    (CFPB, "float-count", ["whole, non-negative doc_count", "found 14834.5"]),
+    (CFPB, "string-count", ["whole, non-negative doc_count", "found '1179930'"]),
+    (CFPB, "timed-out", ['expected "timed_out": false', "found true"]),
+    (CFPB, "aggs-null", ["expected `aggregations` to be an object", "found null"]),
+    (CFPB, "zero-total", ["stored count is 1,194,155", "found hits.total 0", "no rows"]),
     (CA, "html", ["HTML page"]),
     (CA, "500", ["HTTP 500"]),
     (CA, "renamed", ["expected columns", "star_rating", "overall_rating"]),

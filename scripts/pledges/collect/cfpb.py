@@ -13,6 +13,7 @@ false), ``min_interval_s`` (3.0 keeps within the API's 20 requests a minute).
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -151,13 +152,14 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
     aggregations = data["aggregations"]
     if not isinstance(aggregations, dict):
         raise CollectError(
-            f"expected `aggregations` to be an object in the CFPB response from {url}; found {repr(aggregations)[:80]}"
+            f"expected `aggregations` to be an object in the CFPB response from {url}; found {json.dumps(aggregations)[:80]} "
+            "— the API's format may have changed"
         )
     if total == 0:
         stored = ctx.dataset.statistics.get(statistic_id(provider, m.StatMetric.complaints_count, period))
         if stored is not None and stored.value > 0:
             raise CollectError(
-                f"expected complaints for {provider} in {period} (the stored count is {stored.value:g}); found hits.total 0 "
+                f"expected complaints for {provider} in {period} (the stored count is {stored.value:,.0f}); found hits.total 0 "
                 f"in {url} — a table that suddenly has no rows looks like a changed company name or a broken query; "
                 "check the provider's source_names"
             )

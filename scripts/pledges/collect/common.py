@@ -75,7 +75,7 @@ class Context:
         if errors:
             first = next((e for e in errors if not e.skipped), errors[0])
             skipped = sum(e.skipped for e in errors)
-            more = f" ({skipped} other address(es) of this source not fetched)" if skipped else ""
+            more = f" — {skipped} other address(es) of this source not fetched" if skipped else ""
             raise CollectError(f"{first.message}{more}")
         return results  # type: ignore[return-value]
 

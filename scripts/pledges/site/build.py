@@ -20,7 +20,7 @@ import yaml
 
 from .i18n import LANGUAGES, REPO_ROOT
 
-CONFIG_DIR = REPO_ROOT / "config"
+CONFIG_DIR = REPO_ROOT  # mkdocs.yml (shared), mkdocs.en.yml and mkdocs.nl.yml live at the top level
 SITE_URL_ENV = "PLEDGES_SITE_URL"
 
 
