@@ -17,6 +17,10 @@ byte-identical and ``data/status/<id>.yaml`` records the error; the other source
 code is 1. When every answer is a 304 (or the data are unchanged) nothing at all is written, the
 status file included — so ``last_success`` is the last run that brought new data (or recovered
 from a failure). A Markdown table goes to ``--summary`` and to ``$GITHUB_STEP_SUMMARY``.
+
+Addresses: a malformed ``--endpoint`` is one error line and exit code 2 before anything is fetched;
+a malformed ``params.base_url`` fails that source with a plain message while the others run. A
+source whose first address fails for good fetches none of its remaining addresses.
 """
 
 from __future__ import annotations
