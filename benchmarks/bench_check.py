@@ -29,15 +29,6 @@ def parse_only(root: Path) -> int:
     return count
 
 
-def median_time(func, *args) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        func(*args)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
         root = Path(tmp)
@@ -46,8 +37,8 @@ def run() -> dict[str, float]:
         files = sum(1 for _ in root.rglob("*.yaml"))
         check_dataset = load_dataset(root, date(2026, 11, 23))
         problems = len(check_dataset.problems)
-        t_check = median_time(load_dataset, root, date(2026, 11, 23))
-        t_parse = median_time(parse_only, root)
+        t_check = synthetic.median_time(load_dataset, root, date(2026, 11, 23))
+        t_parse = synthetic.median_time(parse_only, root)
     return {
         "check_records": files,
         "check_problems_found": problems,

@@ -32,15 +32,6 @@ class InMemory:
             setattr(self, kind, dict(self.by_kind[kind]))
 
 
-def median_time(func, *args) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        func(*args)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def run() -> dict[str, float]:
     data = InMemory(synthetic.records(providers=1000, pledges_each=2, quarters=12, metrics=3))
     records = sum(len(getattr(data, kind)) for kind in m.KINDS)
@@ -49,9 +40,9 @@ def run() -> dict[str, float]:
     return {
         "score_records": records,
         "score_ranked_providers": ranked,
-        "score_s_1000_providers": round(median_time(compute, data, TODAY), 3),
-        "score_to_dict_s_1000_providers": round(median_time(board.to_dict), 3),
-        "methodology_ms": round(median_time(methodology_markdown, "en") * 1000, 3),
+        "score_s_1000_providers": round(synthetic.median_time(compute, data, TODAY), 3),
+        "score_to_dict_s_1000_providers": round(synthetic.median_time(board.to_dict), 3),
+        "methodology_ms": round(synthetic.median_time(methodology_markdown, "en") * 1000, 3),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from datetime import date
 from pathlib import Path
 
@@ -87,3 +89,13 @@ def dataset(root: Path, providers: int, pledges_each: int = 5, quarters: int = 1
         write(root, record)
         count += 1
     return count
+
+
+def median_time(func, *args, runs: int = 5) -> float:
+    """Median wall time of `runs` calls (the figure every benchmark reports)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func(*args)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)

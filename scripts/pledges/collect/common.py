@@ -373,3 +373,20 @@ def series_version(source, period: str) -> str | None:
         if period_start(brk.period) <= period_start(period) and (best is None or period_start(brk.period) >= period_start(best.period)):
             best = brk
     return best.series_version if best else None
+
+
+def open_workbook(response: Response, period: str | None):
+    """The XLSX body of a half-yearly workbook (FCA, FOS), or a CollectError saying what was found."""
+    import zipfile
+
+    import openpyxl
+
+    if not period:
+        raise CollectError(f"cannot tell the half-year of {response.url} — give `period: YYYY-H1` in params.files")
+    refuse_html(response, "an XLSX workbook")
+    try:
+        return openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise CollectError(
+            f"expected an XLSX workbook from {response.url}; found a file openpyxl cannot read ({type(exc).__name__})"
+        ) from None

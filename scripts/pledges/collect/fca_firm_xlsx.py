@@ -14,12 +14,13 @@ index page; optional ``product_groups`` (the column names to read).
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, parse_number, refuse_html, shown
+from .common import (
+    CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, open_workbook, parse_number,
+    shown,
+)
 
 MODULE = "fca_firm_xlsx"
 PRODUCT_GROUPS = [
@@ -109,15 +110,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
-    import openpyxl
-
-    if not period:
-        raise CollectError(f"cannot tell the half-year of {response.url} — give `period: YYYY-H1` in params.files")
-    refuse_html(response, "an XLSX workbook")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise CollectError(f"expected an XLSX workbook from {response.url}; found a file openpyxl cannot read ({type(exc).__name__})") from None
+    workbook = open_workbook(response, period)
     try:
         groups = [str(g) for g in ctx.params.get("product_groups") or PRODUCT_GROUPS]
         sheets = find_sheets(list(workbook.sheetnames))

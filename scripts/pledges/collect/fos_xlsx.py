@@ -15,12 +15,13 @@ params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``lates
 
 from __future__ import annotations
 
-import io
 import itertools
-import zipfile
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, parse_number, refuse_html, shown
+from .common import (
+    CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, open_workbook, parse_number,
+    shown,
+)
 
 MODULE = "fos_xlsx"
 HEADER_SCAN_ROWS = 30
@@ -117,15 +118,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
-    import openpyxl
-
-    if not period:
-        raise CollectError(f"cannot tell the half-year of {response.url} — give `period: YYYY-H1` in params.files")
-    refuse_html(response, "an XLSX workbook")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise CollectError(f"expected an XLSX workbook from {response.url}; found a file openpyxl cannot read ({type(exc).__name__})") from None
+    workbook = open_workbook(response, period)
     try:
         new_cases = read_new_cases(workbook, response.url)
         upheld = read_upheld(workbook, response.url)
