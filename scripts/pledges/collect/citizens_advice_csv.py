@@ -19,7 +19,7 @@ Anything else fails, naming the columns expected and the columns found.
 from __future__ import annotations
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, cell, file_targets, parse_number, parse_quarter, read_csv_rows, shown
+from .common import load_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
 
 MODULE = "citizens_advice_csv"
 SUPPLIER = ("supplier", "energy supplier", "supplier name")
@@ -53,10 +53,8 @@ def column_map(ctx: Context) -> dict[m.StatMetric, tuple[str, ...]]:
     return result
 
 
-def load(ctx: Context) -> list[tuple[None, Response]]:
-    targets = file_targets(ctx, "Citizens Advice star-rating CSV files")
-    responses = ctx.fetch_many([t.url for t in targets], accept="text/csv")
-    return [(None, r) for r in responses]
+def load(ctx: Context) -> list[tuple[str | None, Response]]:
+    return load_files(ctx, "Citizens Advice star-rating CSV files", accept="text/csv")
 
 
 def parse(ctx: Context, response: Response) -> list[Record]:
@@ -105,7 +103,7 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[None, Response]]) -> list[Record]:
+def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
     records: list[Record] = []
     for _, response in loaded:
         if not response.not_modified:

@@ -375,6 +375,14 @@ def series_version(source, period: str) -> str | None:
     return best.series_version if best else None
 
 
+def load_files(ctx: Context, what: str, accept: str | None = None) -> list[tuple[str | None, Response]]:
+    """Fetch the files a source lists (or links to): (period given in params or None, response)."""
+    targets = file_targets(ctx, what)
+    kwargs = {"accept": accept} if accept else {}
+    responses = ctx.fetch_many([t.url for t in targets], **kwargs)
+    return [(t.period, r) for t, r in zip(targets, responses)]
+
+
 def open_workbook(response: Response, period: str | None):
     """The XLSX body of a half-yearly workbook (FCA, FOS), or a CollectError saying what was found."""
     import zipfile

@@ -18,7 +18,7 @@ import re
 
 from .. import models as m
 from .common import (
-    CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, open_workbook, parse_number,
+    load_files, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
     shown,
 )
 
@@ -104,9 +104,7 @@ def read_table(workbook, sheet: str, groups: list[str], url: str) -> dict[str, d
 
 
 def load(ctx: Context) -> list[tuple[str | None, Response]]:
-    targets = file_targets(ctx, "FCA firm-level complaints workbooks (.xlsx)")
-    responses = ctx.fetch_many([t.url for t in targets])
-    return [(t.period, r) for t, r in zip(targets, responses)]
+    return load_files(ctx, "FCA firm-level complaints workbooks (.xlsx)")
 
 
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:

@@ -19,7 +19,7 @@ import itertools
 
 from .. import models as m
 from .common import (
-    CollectError, Context, Record, Response, cell, file_targets, fraction_to_pct, norm, open_workbook, parse_number,
+    load_files, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
     shown,
 )
 
@@ -112,9 +112,7 @@ def _find_sheet(workbook, wanted: str, url: str) -> str:
 
 
 def load(ctx: Context) -> list[tuple[str | None, Response]]:
-    targets = file_targets(ctx, "Financial Ombudsman business complaint workbooks (.xlsx)")
-    responses = ctx.fetch_many([t.url for t in targets])
-    return [(t.period, r) for t, r in zip(targets, responses)]
+    return load_files(ctx, "Financial Ombudsman business complaint workbooks (.xlsx)")
 
 
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, cell, file_targets, parse_number, parse_quarter, read_csv_rows, shown
+from .common import load_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
 
 MODULE = "ofcom_csv"
 # words in a table title → the service name stored on the statistics (first match wins)
@@ -95,10 +95,8 @@ def parse_tables(rows: list[list[str]], url: str) -> list[dict]:
     return tables
 
 
-def load(ctx: Context) -> list[tuple[None, Response]]:
-    targets = file_targets(ctx, "Ofcom complaints CSV files")
-    responses = ctx.fetch_many([t.url for t in targets], accept="text/csv")
-    return [(None, r) for r in responses]
+def load(ctx: Context) -> list[tuple[str | None, Response]]:
+    return load_files(ctx, "Ofcom complaints CSV files", accept="text/csv")
 
 
 def parse(ctx: Context, response: Response) -> list[Record]:
@@ -120,7 +118,7 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[None, Response]]) -> list[Record]:
+def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
     records: list[Record] = []
     for _, response in loaded:
         if not response.not_modified:
