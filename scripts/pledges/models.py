@@ -363,7 +363,9 @@ class Pledge(Strict):
     terms: list[PledgeTerm] = Field(
         default_factory=list, description="Measurable terms; leave empty for vague promises (that is a finding)."
     )
-    previous_versions: list[PledgeVersion] = Field(default_factory=list)
+    previous_versions: list[PledgeVersion] = Field(
+        default_factory=list, description="Earlier wordings, oldest first; new ones are appended at the end."
+    )
     note: Text | None = None
     provenance: Provenance
 

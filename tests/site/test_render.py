@@ -22,7 +22,10 @@ def test_chart_is_valid_svg_with_title_and_desc():
 
 def test_word_diff_escapes_and_marks_changes():
     html = str(word_diff("within <three> days", "within two days"))
-    assert html == "within <del>&lt;three&gt;</del><ins>two</ins> days"
+    assert html == "within <del>&lt;three&gt;</del> <ins>two</ins> days"
+    assert str(word_diff("no more than 21 days", "no more than 7 days after")) == (
+        "no more than <del>21</del> <ins>7</ins> days <ins>after</ins>"
+    )
 
 
 def test_only_http_links_become_links():

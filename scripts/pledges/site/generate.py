@@ -117,18 +117,22 @@ def yaml_title(text: str) -> Markup:
 
 
 def word_diff(old: str, new: str) -> Markup:
-    """Word-level diff of two wordings as HTML with <del>/<ins>; every word escaped."""
-    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
-    out: list[str] = []
+    """Word-level diff of two wordings as HTML with <del>/<ins>; every word escaped.
+
+    Words are compared without the white space between them (matching lone spaces would splice
+    unrelated words together), and the parts are joined with single spaces.
+    """
+    a, b = old.split(), new.split()
+    parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
+            parts.append(escape(" ".join(a[i1:i2])))
             continue
         if op in ("delete", "replace"):
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+            parts.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
         if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return Markup("".join(out))
+            parts.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
+    return Markup(" ".join(parts))
 
 
 def csv_text(columns: list[str], rows: list[dict]) -> str:
@@ -320,9 +324,10 @@ class SiteModel:
             when = pledge.published or day(pledge.provenance.retrieved)
             entries.append({"id": f"pledge/{pledge.id}", "kind": "pledge", "date": when, "record": pledge,
                             "providers": [pledge.provider], "page": f"pledges/{pledge.id}/"})
-            for version in pledge.previous_versions:
-                entries.append({"id": f"pledge/{pledge.id}/wording/{version.valid_to.isoformat()}", "kind": "wording",
-                                "date": version.valid_to, "record": pledge, "version": version,
+            for number, version in enumerate(pledge.previous_versions, start=1):
+                # previous_versions only grows at its end, so its position is a stable id
+                entries.append({"id": f"pledge/{pledge.id}/wording/{number}", "kind": "wording",
+                                "date": version.valid_to or day(version.provenance.retrieved), "record": pledge, "version": version,
                                 "providers": [pledge.provider], "page": f"pledges/{pledge.id}/"})
         for response in ds.responses.values():
             page = f"pledges/{response.pledge}/" if response.pledge else f"providers/{response.provider}/"
@@ -691,7 +696,7 @@ class Generator:
         return [(sid, when.isoformat()) for sid, when in sorted(latest.items())]
 
     def history(self, pledge) -> list[dict]:
-        versions = sorted(pledge.previous_versions, key=lambda v: v.valid_to)
+        versions = list(pledge.previous_versions)  # oldest first, as recorded (dates may be unknown)
         out = []
         texts = [v.text for v in versions] + [pledge.text]
         for index, version in enumerate(versions):
