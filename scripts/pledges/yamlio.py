@@ -189,8 +189,9 @@ _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[\w.-]+:\s+)?(['"])""")
 
 def _unclosed_quotes(text: str, error_line: int) -> list[tuple[int, int, str]]:
     """A quote opened and never closed makes YAML fail far below it: point at the likely opening."""
-    for number in range(error_line - 1, 0, -1):
-        line = text.splitlines()[number - 1] if number <= len(text.splitlines()) else ""
+    lines = text.splitlines()
+    for number in range(min(error_line - 1, len(lines)), 0, -1):
+        line = lines[number - 1]
         match = _QUOTED_VALUE.match(line)
         if not match:
             continue

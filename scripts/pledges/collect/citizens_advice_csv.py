@@ -19,7 +19,7 @@ Anything else fails, naming the columns expected and the columns found.
 from __future__ import annotations
 
 from .. import models as m
-from .common import load_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
+from .common import load_files, process_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
 
 MODULE = "citizens_advice_csv"
 SUPPLIER = ("supplier", "energy supplier", "supplier name")
@@ -104,8 +104,4 @@ def parse(ctx: Context, response: Response) -> list[Record]:
 
 
 def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    records: list[Record] = []
-    for _, response in loaded:
-        if not response.not_modified:
-            records.extend(parse(ctx, response))
-    return records
+    return process_files(ctx, loaded, parse)

@@ -383,6 +383,15 @@ def load_files(ctx: Context, what: str, accept: str | None = None) -> list[tuple
     return [(t.period, r) for t, r in zip(targets, responses)]
 
 
+def process_files(ctx: Context, loaded: list[tuple[str | None, Response]], parse) -> list[Record]:
+    """Records from every fetched file that changed (a 304 contributes nothing); parse(ctx, response)."""
+    records: list[Record] = []
+    for _, response in loaded:
+        if not response.not_modified:
+            records.extend(parse(ctx, response))
+    return records
+
+
 def open_workbook(response: Response, period: str | None):
     """The XLSX body of a half-yearly workbook (FCA, FOS), or a CollectError saying what was found."""
     import zipfile

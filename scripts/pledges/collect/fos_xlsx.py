@@ -57,10 +57,15 @@ def _header(rows, sheet: str, url: str):
     return values, name_col, itertools.chain(buffered[index + 1:], rows)
 
 
+def _open_table(workbook, wanted: str, url: str):
+    """(sheet name, header, column of the business name, the rows under the header) of one sheet."""
+    sheet = _find_sheet(workbook, wanted, url)
+    header, name_col, rows = _header(workbook[sheet].iter_rows(values_only=True), sheet, url)
+    return sheet, header, name_col, rows
+
+
 def read_new_cases(workbook, url: str) -> dict[str, float]:
-    sheet = _find_sheet(workbook, "new cases", url)
-    rows = workbook[sheet].iter_rows(values_only=True)
-    header, name_col, rows = _header(rows, sheet, url)
+    sheet, header, name_col, rows = _open_table(workbook, "new cases", url)
     lower = [h.lower() for h in header]
     total_col = next((i for i, h in enumerate(lower) if h in ("total", "total new cases", "new cases")), None)
     category_cols = [i for i, h in enumerate(header) if h and i != name_col and i != total_col]
@@ -84,9 +89,7 @@ def read_new_cases(workbook, url: str) -> dict[str, float]:
 
 
 def read_upheld(workbook, url: str) -> dict[str, float]:
-    sheet = _find_sheet(workbook, "resolved cases", url)
-    rows = workbook[sheet].iter_rows(values_only=True)
-    header, name_col, rows = _header(rows, sheet, url)
+    sheet, header, name_col, rows = _open_table(workbook, "resolved cases", url)
     lower = [h.lower() for h in header]
     col = next((i for i, h in enumerate(lower) if h in UPHELD_HEADERS), None)
     if col is None:
