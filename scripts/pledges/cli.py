@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", help="write a commented template for a new record")
     _data_arg(new)
-    new.add_argument("kind", choices=["provider", "pledge", "statistic", "report", "source", "response"])
+    new.add_argument("kind", choices=["provider", "pledge", "series", "release", "report", "source", "response"])
     new.add_argument("id", help="the new record's id, which becomes its file name, e.g. bt-repair-guarantee")
 
     schema = sub.add_parser("schema", help="write the JSON Schemas and the field dictionary generated from the models")

@@ -12,7 +12,7 @@ import enum
 import re
 from urllib.parse import urlsplit
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic import AfterValidator
@@ -119,6 +119,7 @@ class PledgeKind(str, enum.Enum):
     slogan = "slogan"  # a marketing line presented as a promise
     announcement = "announcement"  # a dated statement of intent
     proposal = "proposal"  # a promise others asked the provider to make; not made by it
+    rule = "rule"  # a published rule (law, regulator's rule) that binds the provider; quoted verbatim
 
 
 class PledgeCategory(str, enum.Enum):
@@ -321,6 +322,38 @@ class MethodBreak(Strict):
     url: Url | None = None
 
 
+class IdentifierScheme(str, enum.Enum):
+    fca_frn = "fca-frn"  # FCA Financial Services Register firm reference number
+    uk_company = "uk-company"  # Companies House company number
+    nl_kvk = "nl-kvk"  # Dutch Chamber of Commerce number
+
+
+class Identifier(Strict):
+    """A register's stable number for the provider: collectors match on it before names."""
+
+    scheme: IdentifierScheme
+    value: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,20}$")] = Field(description="The number as the register writes it.")
+
+
+class ProviderEventKind(str, enum.Enum):
+    renamed = "renamed"  # the same entity under a new name; `name` is the former name
+    acquired = "acquired"  # customers or the entity taken over by `successor`
+    merged = "merged"  # merged into `successor`
+    exited = "exited"  # left the market (e.g. a supplier of last resort process)
+
+
+class ProviderEvent(Strict):
+    """A dated rename, takeover, merger or market exit."""
+
+    kind: ProviderEventKind
+    date: dt.date | None = Field(None, description="When it took effect; leave out when only the year is known and say so in `note`.")
+    year: Annotated[int, PydanticStrict(), Field(ge=1800, le=2100)] | None = Field(None, description="The year, when the exact date is not known.")
+    name: ShortText | None = Field(None, description="For `renamed`: the former name.")
+    successor: RecordId | None = Field(None, description="For `acquired` / `merged`: the provider that took over.")
+    note: Text | None = None
+    url: Url | None = Field(None, description="Where the event is documented.")
+
+
 # --------------------------------------------------------------------------- record kinds
 
 
@@ -334,7 +367,9 @@ class Provider(Strict):
     website: Url | None = None
     group: ShortText | None = Field(None, description="Parent group, e.g. `BT Group plc`.")
     legal_entities: list[ShortText] = Field(default_factory=list)
-    brands: list[ShortText] = Field(default_factory=list)
+    brands: list[ShortText] = Field(default_factory=list, description="Trading names the provider uses.")
+    identifiers: list[Identifier] = Field(default_factory=list, description="Register numbers, e.g. the FCA FRN.")
+    events: list[ProviderEvent] = Field(default_factory=list, description="Renames, takeovers and market exits, oldest first.")
     source_names: list[SourceName] = Field(
         default_factory=list, description="The exact name each source uses for this provider."
     )
@@ -376,28 +411,90 @@ class Pledge(Strict):
         return self
 
 
-class Statistic(Strict):
-    """One published figure about one provider for one period."""
+class Release(Strict):
+    """One published file or table: its provenance, stated once for every figure read from it."""
 
     id: RecordId
+    source: RecordId = Field(description="Id of the source dataset in `data/sources/`.")
+    title: ShortText = Field(description="Title of the file or table as the publisher names it.")
+    publisher: ShortText = Field(description="Who published the figures, e.g. `Ofcom`.")
+    url: Url = Field(description="The file or page the figures were read from.")
+    covers: list[Period] = Field(default_factory=list, description="The periods it covers, oldest first.")
+    published: dt.date | None = Field(None, description="When the publisher released it (YYYY-MM-DD), if known.")
+    retrieved: dt.date | dt.datetime = Field(description="When it was read or fetched.")
+    licence: ShortText = Field(description="Licence as stated by the publisher; `unknown (…)` if not confirmed.")
+    sha256: Sha256 | None = Field(None, description="SHA-256 of the file read, where there is one.")
+    collected_by: CollectedBy
+    derived: bool = Field(False, description="`true` when this is not the publisher's own file but a copy re-laid by someone else.")
+    checked_against: list[Text] = Field(
+        default_factory=list,
+        description="For a derived copy: the independent published figures it was checked against (or why none could be).",
+    )
+    note: Text | None = Field(None, description="How the figures were read, copies, caveats.")
+
+    @model_validator(mode="after")
+    def _provenance_complete(self) -> Release:
+        retrieved = self.retrieved.date() if isinstance(self.retrieved, dt.datetime) else self.retrieved
+        if self.published and retrieved < self.published:
+            raise ValueError("`retrieved` is before `published`; a source cannot be read before it exists")
+        if self.derived and not self.checked_against:
+            raise ValueError("`checked_against` is empty for a derived copy; list the independent figures it was checked against, or say why none could be")
+        return self
+
+
+class Point(Strict):
+    """One figure of a series: a period and its value, read from a release."""
+
+    period: Period
+    value: Number = Field(ge=0, description="The published figure; never negative.")
+    release: RecordId = Field(description="Id of the release (in `data/releases/`) the figure was read from.")
+    sample_size: Count | None = Field(None, ge=0, description="Cases behind the figure, where known.")
+    industry_average: Number | None = Field(None, ge=0, description="The publisher's industry average for the same period.")
+    series_version: ShortText | None = Field(None, description="Method version (see the source's method breaks).")
+    note: Text | None = Field(None, description="Where in the release the figure is, if not obvious.")
+
+
+class Series(Strict):
+    """The published figures of one provider, source, metric (and segment), period by period."""
+
+    id: RecordId = Field(description="`<provider>--<source>--<metric>[--<segment>]`; equals the file name.")
     provider: RecordId
     source: RecordId = Field(description="Id of the source dataset in `data/sources/`.")
     metric: StatMetric
-    service: ShortText | None = Field(None, description="Service or product group, e.g. `fixed broadband`.")
-    period: Period
-    value: Number = Field(ge=0, description="The published figure; never negative.")
     unit: StatUnit = Field(description="Must be the unit of the metric (see the metric table).")
-    sample_size: Count | None = Field(None, ge=0, description="Cases behind the figure, where known.")
-    industry_average: Number | None = Field(None, ge=0, description="The publisher's industry average for the same period.")
-    series_version: ShortText | None = Field(None, description="Method version of the series (see the source's method breaks).")
-    provenance: Provenance
+    segment: ShortText | None = Field(None, description="Service or product group as the publisher names it, e.g. `Fixed broadband`.")
+    note: Text | None = None
+    points: list[Point] = Field(min_length=1, description="One per period, oldest first; a new period is a new line at the end.")
+
+    FLOW_ITEMS: ClassVar[tuple[str, ...]] = ("points",)  # one line per point (yamlio.dump_record)
 
     @model_validator(mode="after")
-    def _unit_matches_metric(self) -> Statistic:
+    def _unit_matches_metric(self) -> Series:
         expected = METRIC_UNITS[self.metric]
         if self.unit != expected:
             raise ValueError(f"`unit` {self.unit.value} does not fit metric {self.metric.value}; use `{expected.value}`")
         return self
+
+
+class Statistic(Strict):
+    """One figure as scoring and the site see it: a series point joined with its series and release.
+
+    Not a record kind: built by ``Dataset.statistics`` from ``data/series/`` and ``data/releases/``."""
+
+    id: RecordId = Field(description="`<series id>--<period>`: the figure's permalink anchor.")
+    series: RecordId
+    release: RecordId
+    provider: RecordId
+    source: RecordId
+    metric: StatMetric
+    segment: ShortText | None = None
+    period: Period
+    value: Number = Field(ge=0)
+    unit: StatUnit
+    sample_size: Count | None = None
+    industry_average: Number | None = None
+    series_version: ShortText | None = None
+    provenance: Provenance
 
 
 class Source(Strict):
@@ -446,7 +543,7 @@ class Response(Strict):
     provider: RecordId
     date: dt.date
     pledge: RecordId | None = None
-    statistic: RecordId | None = None
+    statistic: ShortText | None = Field(None, description="The figure answered: `<series id>--<period>` (its permalink anchor).")
     period: Period | None = Field(None, description="With `pledge`: the verdict period replied to.")
     text: Text
     provenance: Provenance
@@ -489,7 +586,8 @@ KINDS: dict[str, type[Strict]] = {
     "providers": Provider,
     "sources": Source,
     "pledges": Pledge,
-    "statistics": Statistic,
+    "releases": Release,
+    "series": Series,
     "reports": Report,
     "responses": Response,
     "corrections": Correction,

@@ -19,7 +19,8 @@ from .schema import _nested, _type_of, annotated_description
 KIND_FOLDERS = {
     "provider": "providers",
     "pledge": "pledges",
-    "statistic": "statistics",
+    "series": "series",
+    "release": "releases",
     "report": "reports",
     "source": "sources",
     "response": "responses",

@@ -306,6 +306,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+class FlowMapping(dict):
+    """A mapping written on one line (`- {period: 2024-H2, value: 12.5, release: …}`): a series gains
+    one line per new period, which keeps a new half-year's diff small and readable."""
+
+
+def _represent_flow(dumper: yaml.SafeDumper, value: FlowMapping) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
+
+
+_Dumper.add_representer(FlowMapping, _represent_flow)
+
+
 def dump_data(data: Any) -> str:
     return yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100, indent=2
@@ -314,7 +326,13 @@ def dump_data(data: Any) -> str:
 
 def dump_record(record: Any) -> str:
     """The canonical text of a record: model field order, no empty fields."""
-    return dump_data(plain(record.model_dump(mode="python", exclude_none=True)))
+    data = plain(record.model_dump(mode="python", exclude_none=True))
+    # Models list the fields whose items are short mappings (ClassVar FLOW_ITEMS); an item with
+    # free text (a `note`) stays in block style, where long text wraps readably.
+    for name in getattr(type(record), "FLOW_ITEMS", ()):
+        if isinstance(data.get(name), list):
+            data[name] = [FlowMapping(item) if isinstance(item, dict) and "note" not in item else item for item in data[name]]
+    return dump_data(data)
 
 
 def write_atomic(path: Path, text: str, *, fsync: bool = True) -> bool:

@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, pct, read_json, shown, statistic_id
+from ..dataset import figure_id, series_id
+from .common import CollectError, Context, Record, Response, pct, read_json, shown
 
 MODULE = "cfpb"
 RESPONSE_METRICS = {
@@ -156,7 +157,7 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
             "— the API's format may have changed"
         )
     if total == 0:
-        stored = ctx.dataset.statistics.get(statistic_id(provider, m.StatMetric.complaints_count, period))
+        stored = ctx.dataset.statistics.get(figure_id(series_id(provider, ctx.source.id, m.StatMetric.complaints_count.value, None), period))
         if stored is not None and stored.value > 0:
             raise CollectError(
                 f"expected complaints for {provider} in {period} (the stored count is {stored.value:,.0f}); found hits.total 0 "

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from .. import models as m
-from ..dataset import Dataset
+from ..dataset import Dataset, figure_id, series_id, slug
 from .http import FetchError, HttpClient, Policy, Response, Validator
 
 
@@ -118,19 +118,21 @@ class Context:
         metric: m.StatMetric,
         period: str,
         value: float,
-        service: str | None = None,
+        segment: str | None = None,
         sample_size: int | None = None,
         industry_average: float | None = None,
         note: str | None = None,
     ) -> Record:
         check_number(value, f"{metric.value} of {provider} for {period}")
-        stat_id = statistic_id(provider, metric, period, service)
+        sid = series_id(provider, self.source.id, metric.value, segment)
         stat = m.Statistic(
-            id=stat_id,
+            id=figure_id(sid, period),
+            series=sid,
+            release="pending",  # named when the figures are stored (collect/series.py)
             provider=provider,
             source=self.source.id,
             metric=metric,
-            service=service,
+            segment=segment,
             period=period,
             value=value,
             unit=m.METRIC_UNITS[metric],
@@ -143,18 +145,6 @@ class Context:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def statistic_id(provider: str, metric: m.StatMetric, period: str, service: str | None = None) -> str:
-    parts = [provider, metric.value]
-    if service:
-        parts.append(slug(service))
-    parts.append(period.lower())
-    return "--".join(parts)
 
 
 def check_number(value: float, what: str) -> None:
@@ -285,7 +275,6 @@ __all__ = [
     "FetchError",
     "Response",
     "slug",
-    "statistic_id",
     "pct",
     "fraction_to_pct",
     "parse_number",

@@ -132,7 +132,7 @@ def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
                 if opened < 0 or opened != int(opened):
                     raise CollectError(f"complaints opened for {firm} / {group} is {opened}, not a whole number ≥ 0 — value out of range")
                 records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.complaints_count,
-                                             period=period, value=int(opened), service=group,
+                                             period=period, value=int(opened), segment=group,
                                              note=f"sheet {sheets['opened']!r}, firm {firm!r}"))
             within_3 = value("within_3")
             after_3 = value("within_8_after_3")
@@ -141,17 +141,17 @@ def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
             if within_3 is not None:
                 records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.closed_within_3_days_pct,
                                              period=period, value=fraction_to_pct(within_3, f"closed within 3 days, {what}"),
-                                             service=group, note=f"sheet {sheets['within_3']!r} (proportion × 100)"))
+                                             segment=group, note=f"sheet {sheets['within_3']!r} (proportion × 100)"))
             if within_3 is not None and after_3 is not None:
                 both = fraction_to_pct(within_3, what) + fraction_to_pct(after_3, f"after 3 days within 8 weeks, {what}")
                 if both > 100.05:
                     raise CollectError(f"closed within 3 days plus after 3 days within 8 weeks is {both:.2f}% for {what} — over 100%, value out of range")
                 records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.closed_within_8_weeks_pct,
-                                             period=period, value=round(min(both, 100.0), 2), service=group,
+                                             period=period, value=round(min(both, 100.0), 2), segment=group,
                                              note=f"derived: sheets {sheets['within_3']!r} + {sheets['within_8_after_3']!r}, both shares of closed complaints"))
             if upheld is not None:
                 records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.upheld_by_firm_pct,
-                                             period=period, value=fraction_to_pct(upheld, f"upheld, {what}"), service=group,
+                                             period=period, value=fraction_to_pct(upheld, f"upheld, {what}"), segment=group,
                                              note=f"sheet {sheets['upheld']!r} (proportion × 100)"))
     if names and not found:
         raise CollectError(

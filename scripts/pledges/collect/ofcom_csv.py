@@ -112,7 +112,7 @@ def parse(ctx: Context, response: Response) -> list[Record]:
             for period, value in sorted(values.items()):
                 records.append(ctx.statistic(
                     response, provider=provider.id, metric=m.StatMetric.complaints_per_100k, period=period, value=value,
-                    service=table["service"], industry_average=table["average"].get(period),
+                    segment=table["service"], industry_average=table["average"].get(period),
                     note=f"table {table['title']!r}, row {name!r}, {period}; industry average from the 'Industry average' row",
                 ))
     return records

@@ -44,6 +44,7 @@ from ..dataset import Dataset, Loaded, Problem, check_records, explain_error, lo
 from ..yamlio import Document, dump_record, plain, write_atomic
 from .common import CollectError, Context, Record
 from .http import FetchError, HttpClient, Policy, Response, Validator
+from .series import to_records
 
 COLLECTORS = ("cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "pledge_page")
 MAX_ERROR_CHARS = 1500
@@ -91,7 +92,7 @@ def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: 
         ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name)
         loaded = module.load(ctx)
         outcome.responses = [response for _, response in loaded]
-        outcome.records = module.process(ctx, loaded)
+        outcome.records = to_records(dataset, source, module.process(ctx, loaded))
     except CollectError as exc:
         outcome.error = exc.message
     except FetchError as exc:
@@ -282,8 +283,8 @@ def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
         existing = dataset.loaded[record.kind].get(record.model.id)
         if existing is not None:
             owner = getattr(existing.record, "source", source.id)
-            if record.kind == "statistics" and owner != source.id:
-                message = f"statistic {record.model.id} already belongs to source {owner!r} — two sources produce the same id"
+            if record.kind in ("series", "releases") and owner != source.id:
+                message = f"{record.kind} {record.model.id} already belongs to source {owner!r} — two sources produce the same id"
                 record_failure(dataset, source, message, now)
                 return Result(source.id, collector, "failed", 0, message)
             if _comparable(existing.record) == _comparable(record.model):

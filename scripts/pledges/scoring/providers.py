@@ -110,7 +110,7 @@ class Context:
         for sid in sorted(statistics):
             stat = statistics[sid]
             periods[(stat.source, stat.metric)].add(stat.period)
-            self.groups[(stat.source, stat.metric, stat.service, stat.period)].append(stat)
+            self.groups[(stat.source, stat.metric, stat.segment, stat.period)].append(stat)
             provider = providers.get(stat.provider)
             if provider is None:
                 continue
@@ -132,7 +132,7 @@ class Context:
         return periods[which] if len(periods) >= -which else None
 
     def industry_average(self, stat: m.Statistic) -> tuple[float | None, str]:
-        group = self.groups[(stat.source, stat.metric, stat.service, stat.period)]
+        group = self.groups[(stat.source, stat.metric, stat.segment, stat.period)]
         if stat.industry_average is not None:
             return stat.industry_average, "published industry average"
         published = sorted(s.industry_average for s in group if s.industry_average is not None)
@@ -161,7 +161,7 @@ def _select(ctx: Context, stats: list[m.Statistic], metrics, which: int):
 
 
 def _series(ctx: Context, stats) -> frozenset:
-    return frozenset((s.source, s.metric.value, s.service, series_version(s, ctx.sources.get(s.source))) for s in stats)
+    return frozenset((s.source, s.metric.value, s.segment, series_version(s, ctx.sources.get(s.source))) for s in stats)
 
 
 def _latest_periods_text(ctx: Context, stats: list[m.Statistic], metrics) -> str:
@@ -181,7 +181,7 @@ def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, fl
     ratios, parts, uncertainties, used = [], [], [], []
     for stat in chosen:
         avg, how = ctx.industry_average(stat)
-        service = f" {stat.service}" if stat.service else ""
+        service = f" {stat.segment}" if stat.segment else ""
         if avg is None or avg < 0:
             skipped.append(f"{stat.id}: {how}")
             continue

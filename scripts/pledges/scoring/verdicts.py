@@ -168,7 +168,7 @@ def pledge_verdicts(
             if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
                 continue
             outcome, reason = check_term(term, stat)
-            service = f" ({stat.service})" if stat.service else ""
+            service = f" ({stat.segment})" if stat.segment else ""
             per_period[stat.period].append((outcome, f"{term.metric.value}{service}: {reason}", stat))
 
     verdicts: list[Verdict] = []

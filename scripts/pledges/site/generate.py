@@ -204,7 +204,7 @@ class SiteModel:
         self.series_of: dict[str, dict[tuple, list]] = defaultdict(lambda: defaultdict(list))
         self.stats_by_metric: dict[str, list] = defaultdict(list)
         for stat in dataset.statistics.values():
-            self.series_of[stat.provider][(val(stat.metric), stat.service or "")].append(stat)
+            self.series_of[stat.provider][(val(stat.metric), stat.segment or "")].append(stat)
             self.stats_by_metric[val(stat.metric)].append(stat)
         for series in self.series_of.values():
             for stats in series.values():
@@ -398,15 +398,17 @@ class SiteModel:
 
     def statistic_row(self, stat) -> dict:
         return {"id": stat.id, "provider": stat.provider, "source": stat.source, "metric": val(stat.metric),
-                "service": stat.service, "period": stat.period, "value": stat.value, "unit": val(stat.unit),
+                "segment": stat.segment, "period": stat.period, "value": stat.value, "unit": val(stat.unit),
                 "industry_average": stat.industry_average, "sample_size": stat.sample_size,
                 "series_version": stat.series_version, "publisher": stat.provenance.publisher,
                 "url": stat.provenance.url, "retrieved": str(day(stat.provenance.retrieved)),
-                "licence": stat.provenance.licence}
+                "licence": stat.provenance.licence, "sha256": stat.provenance.sha256, "release": stat.release,
+                "series": stat.series}
 
 
-STAT_COLUMNS = ["id", "provider", "source", "metric", "service", "period", "value", "unit", "industry_average",
-                "sample_size", "series_version", "publisher", "url", "retrieved", "licence"]
+STAT_COLUMNS = ["id", "provider", "source", "metric", "segment", "period", "value", "unit", "industry_average",
+                "sample_size", "series_version", "publisher", "url", "retrieved", "licence", "sha256", "release",
+                "series"]
 STAT_TYPES = {"value": "number", "industry_average": "number", "sample_size": "integer", "retrieved": "date"}
 VERDICT_COLUMNS = ["pledge", "provider", "period", "verdict", "reason", "evidence", "series_version", "comparable"]
 VERDICT_TYPES = {"comparable": "boolean"}
@@ -570,10 +572,10 @@ class Generator:
     def latest_per_series(stats: list) -> list:
         latest: dict[tuple, Any] = {}
         for stat in stats:
-            key = (stat.provider, stat.service or "")
+            key = (stat.provider, stat.segment or "")
             if key not in latest or period_key(stat.period) > period_key(latest[key].period):
                 latest[key] = stat
-        return sorted(latest.values(), key=lambda s: (s.provider, s.service or ""))
+        return sorted(latest.values(), key=lambda s: (s.provider, s.segment or ""))
 
     # ---- feeds
 
