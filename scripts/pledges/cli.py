@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(collect)
     collect.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     collect.add_argument("--endpoint", metavar="URL", help="replace the source's base URL (mirrors, tests)")
+    collect.add_argument("--files-from", type=Path, metavar="DIR",
+                         help="read each address's file from DIR (named like its last path segment) instead of the web")
     collect.add_argument("--summary", type=Path, metavar="FILE", help="append a Markdown results table here")
     collect.add_argument("--state", type=Path, metavar="DIR", help="cache folder (default: DIR/../.cache/collect)")
 

@@ -182,6 +182,8 @@ class StatMetric(str, enum.Enum):
     complaints_count = "complaints-count"
     complaints_per_100k = "complaints-per-100k"
     complaints_per_10k = "complaints-per-10k"
+    complaints_per_1k_accounts = "complaints-per-1k-accounts"  # FCA Context sheets: per 1,000 accounts or policies
+    complaints_closed_count = "complaints-closed-count"
     timely_response_pct = "timely-response-pct"
     closed_with_monetary_relief_pct = "closed-with-monetary-relief-pct"
     closed_with_non_monetary_relief_pct = "closed-with-non-monetary-relief-pct"
@@ -202,6 +204,7 @@ class StatUnit(str, enum.Enum):
     count = "count"
     per_100k_customers = "per-100k-customers"
     per_10k_customers = "per-10k-customers"
+    per_1k_accounts = "per-1k-accounts"
     percent = "percent"
     seconds = "seconds"
     stars = "stars"
@@ -211,6 +214,8 @@ METRIC_UNITS: dict[StatMetric, StatUnit] = {
     StatMetric.complaints_count: StatUnit.count,
     StatMetric.complaints_per_100k: StatUnit.per_100k_customers,
     StatMetric.complaints_per_10k: StatUnit.per_10k_customers,
+    StatMetric.complaints_per_1k_accounts: StatUnit.per_1k_accounts,
+    StatMetric.complaints_closed_count: StatUnit.count,
     StatMetric.timely_response_pct: StatUnit.percent,
     StatMetric.closed_with_monetary_relief_pct: StatUnit.percent,
     StatMetric.closed_with_non_monetary_relief_pct: StatUnit.percent,

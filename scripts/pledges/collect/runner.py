@@ -44,6 +44,7 @@ from ..dataset import Dataset, Loaded, Problem, check_records, explain_error, lo
 from ..yamlio import Document, dump_record, plain, write_atomic
 from .common import CollectError, Context, Record
 from .http import FetchError, HttpClient, Policy, Response, Validator
+from .local import LocalFiles
 from .series import to_records
 
 COLLECTORS = ("cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "pledge_page")
@@ -407,7 +408,8 @@ def run_collect(args) -> int:
             print(f"--endpoint {args.endpoint!r} is not a usable address: {problem} — pass an http(s) URL", file=sys.stderr)
             return 2
 
-    http = HttpClient()
+    files_from = getattr(args, "files_from", None)
+    http = LocalFiles(files_from, now) if files_from else HttpClient()
     groups: dict[str, list[m.Source]] = {}
     for source in sources:
         groups.setdefault(_group_key(base_url_of(source, args.endpoint)), []).append(source)
