@@ -59,24 +59,36 @@ METRICS = [("complaints-per-100k", "per-100k-customers", 10.0), ("timely-respons
            ("closed-within-8-weeks-pct", "percent", 90.0)]
 
 
-def statistic(provider_id: str, metric: tuple, period: str, bump: int, source_id: str = "synthetic-source") -> m.Statistic:
+RELEASE_ID = "synthetic-source--synthetic--2026-01-15"
+
+
+def release(source_id: str = "synthetic-source") -> m.Release:
+    return m.Release(
+        id=RELEASE_ID, source=source_id, title="Synthetic complaints release", covers=QUARTERS,
+        **{k: v for k, v in PROVENANCE.items()},
+    )
+
+
+def series(provider_id: str, metric: tuple, quarters: int, bump: int, source_id: str = "synthetic-source") -> m.Series:
+    """One provider's figures for one metric, a point per quarter."""
     name, unit, base = metric
-    return m.Statistic(
-        id=f"{provider_id}--{name}--{period.lower()}", provider=provider_id, source=source_id, metric=name,
-        period=period, value=round(base - (bump % 7) * 0.5, 1), unit=unit, industry_average=base, provenance=PROVENANCE,
+    return m.Series(
+        id=f"{provider_id}--{source_id}--{name}", provider=provider_id, source=source_id, metric=name, unit=unit,
+        points=[{"period": period, "value": round(base - ((bump + q) % 7) * 0.5, 1), "release": RELEASE_ID,
+                 "industry_average": base} for q, period in enumerate(QUARTERS[:quarters])],
     )
 
 
 def records(providers: int, pledges_each: int = 5, quarters: int = 12, metrics: int = 3):
     yield source()
+    yield release()
     for index in range(providers):
         prov = provider(index)
         yield prov
         for p in range(pledges_each):
             yield pledge(prov.id, p)
-        for q, period in enumerate(QUARTERS[:quarters]):
-            for metric in METRICS[:metrics]:
-                yield statistic(prov.id, metric, period, index + q)
+        for metric in METRICS[:metrics]:
+            yield series(prov.id, metric, quarters, index)
 
 
 def dataset(root: Path, providers: int, pledges_each: int = 5, quarters: int = 12, metrics: int = 3,

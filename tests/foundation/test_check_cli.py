@@ -30,7 +30,7 @@ def test_real_data_is_clean():
 
 
 def test_real_data_has_every_required_kind():
-    for kind in ("providers", "pledges", "statistics", "sources"):
+    for kind in ("providers", "pledges", "series", "releases", "sources"):
         assert len(list((DATA / kind).glob("*.yaml"))) > 0, kind
 
 
@@ -72,10 +72,10 @@ def test_broken_yaml_syntax(tmp_path):
 def test_number_replaced_by_text(tmp_path):
     def edit(path):
         number = line_of(path, "value:")
-        text = re.sub(r"(?m)^value: .*$", "value: eleven", path.read_text(), count=1)
+        text = re.sub(r"\bvalue: [^,}\n]+", "value: eleven", path.read_text(), count=1)
         return text, number
 
-    result, _ = _edit_and_check(tmp_path, "statistics", lambda: first("statistics"), edit)
+    result, _ = _edit_and_check(tmp_path, "series", lambda: first("series"), edit)
     assert "must be a number" in result.stdout
 
 
@@ -167,9 +167,9 @@ def test_oversized_file_refused_before_parsing(tmp_path):
 def test_numbers_are_not_coerced(tmp_path, value):
     def edit(path):
         number = line_of(path, "value:")
-        return re.sub(r"(?m)^value: .*$", f"value: {value}", path.read_text(), count=1), number
+        return re.sub(r"\bvalue: [^,}\n]+", f"value: {value}", path.read_text(), count=1), number
 
-    _edit_and_check(tmp_path, "statistics", lambda: first("statistics"), edit)
+    _edit_and_check(tmp_path, "series", lambda: first("series"), edit)
 
 
 def test_cross_field_rule_points_at_the_field(tmp_path):
@@ -177,7 +177,7 @@ def test_cross_field_rule_points_at_the_field(tmp_path):
         number = line_of(path, "unit:")
         return re.sub(r"(?m)^unit: .*$", "unit: count", path.read_text(), count=1), number
 
-    result, _ = _edit_and_check(tmp_path, "statistics", lambda: first("statistics", lambda t: "unit: per-" in t), edit)
+    result, _ = _edit_and_check(tmp_path, "series", lambda: first("series", lambda t: "unit: per-" in t), edit)
     assert "does not fit metric" in result.stdout
 
 

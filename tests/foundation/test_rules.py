@@ -39,16 +39,32 @@ def set_field(path: Path, field: str, value: str) -> None:
 
 
 def a_statistic(root: Path) -> Path:
-    return sorted((root / "statistics").glob("*timely*.yaml"))[0]
+    return sorted((root / "series").glob("*timely*.yaml"))[0]
+
+
+def set_point(path: Path, field: str, value: str) -> None:
+    """Set a field of the first point of a series (points are one-line flow mappings)."""
+    text = path.read_text()
+    start = text.index("- {")
+    end = text.index("}", start)
+    point = text[start:end]
+    if f"{field}: " in point:
+        head, tail = point.split(f"{field}: ", 1)
+        rest = tail.split(",", 1)
+        point = head + f"{field}: {value}" + ("," + rest[1] if len(rest) > 1 else "")
+    else:
+        point += f", {field}: {value}"
+    path.write_text(text[:start] + point + text[end:])
+    assert f"{field}: {value}" in path.read_text()
 
 
 def test_percentage_out_of_range(data):
-    set_field(a_statistic(data), "value", "120")
+    set_point(a_statistic(data), "value", "120")
     assert any("outside 0–100" in m for m in messages(data))
 
 
 def test_period_must_fit_cadence(data):
-    set_field(a_statistic(data), "period", "2024-03")
+    set_point(a_statistic(data), "period", "2024-03")
     found = messages(data)
     assert any("does not fit the quarterly cadence" in m for m in found), found
 
@@ -62,7 +78,7 @@ def test_future_dates_use_overridable_today(data):
 
 
 def test_period_not_started(data):
-    set_field(a_statistic(data), "period", "2027-Q1")
+    set_point(a_statistic(data), "period", "2027-Q1")
     assert any("has not started yet" in m for m in messages(data))
 
 
@@ -84,7 +100,7 @@ def test_dangling_source_reference(data):
 
 
 def test_every_problem_in_one_run(data):
-    set_field(a_statistic(data), "value", "120")
+    set_point(a_statistic(data), "value", "120")
     pledge = sorted((data / "pledges").glob("*.yaml"))[0]
     pledge.write_text(pledge.read_text() + "colour: red\n")
     (data / "providers" / "bad.yaml").write_text("id: bad\nname: [\n")
@@ -123,9 +139,11 @@ def test_malformed_url_in_a_url_field(data):
 
 
 def test_count_must_be_whole(data):
-    path = sorted((data / "statistics").glob("*timely*.yaml"))[0]
-    text = path.read_text().replace("timely-response-pct", "complaints-count").replace("unit: percent", "unit: count")
-    path.write_text(text.replace("value: ", "value: 1", 1).replace("\nvalue: 1", "\nvalue: 12.5\n#", 1))
+    path = sorted((data / "series").glob("*timely*.yaml"))[0]
+    text = path.read_text().replace("metric: timely-response-pct", "metric: complaints-count").replace("unit: percent", "unit: count")
+    path.write_text(text.replace("id: provider-00000--synthetic-source--timely-response-pct", "id: provider-00000--synthetic-source--complaints-count"))
+    path.rename(path.with_name("provider-00000--synthetic-source--complaints-count.yaml"))
+    set_point(path.with_name("provider-00000--synthetic-source--complaints-count.yaml"), "value", "12.5")
     found = messages(data)
     assert any("whole number" in m for m in found), found
 
@@ -205,3 +223,75 @@ def test_dump_record_round_trips(data):
             record = model.model_validate(parse_yaml(path.read_text()).data)
             again = model.model_validate(parse_yaml(dump_record(record)).data)
             assert again == record
+
+
+# --------------------------------------------------------------------------- series and releases
+
+
+def _problems(root: Path) -> list:
+    return load_dataset(root, TODAY).problems
+
+
+def test_a_bad_point_is_reported_at_its_own_line(data):
+    path = a_statistic(data)
+    lines = path.read_text().splitlines()
+    third = next(i for i, line in enumerate(lines) if line.startswith("- {")) + 1  # the second point's line
+    lines[third] = lines[third].replace("value: ", "value: 1", 1)  # e.g. 95.0 → 195.0: over 100%
+    path.write_text("\n".join(lines) + "\n")
+    found = [p for p in _problems(data) if "outside 0–100" in p.message]
+    assert len(found) == 1 and found[0].line == third + 1, found
+    assert found[0].path == str(path)
+
+
+def test_one_point_per_period(data):
+    path = a_statistic(data)
+    text = path.read_text()
+    first = next(line for line in text.splitlines() if line.startswith("- {"))
+    path.write_text(text + first + "\n")
+    assert any("appears twice in this series" in m for m in messages(data))
+
+
+def test_points_in_period_order(data):
+    path = a_statistic(data)
+    lines = path.read_text().splitlines()
+    points = [i for i, line in enumerate(lines) if line.startswith("- {")]
+    lines[points[0]], lines[points[1]] = lines[points[1]], lines[points[0]]
+    path.write_text("\n".join(lines) + "\n")
+    assert any("not in period order" in m for m in messages(data))
+
+
+def test_point_names_a_known_release_of_its_source(data):
+    set_point(a_statistic(data), "release", "synthetic-source--synthetic--2026-01-16")
+    assert any("is not a known release" in m and "did you mean 'synthetic-source--synthetic--2026-01-15'" in m
+               for m in messages(data))
+    other = data / "sources" / "other-source.yaml"
+    other.write_text((data / "sources" / "synthetic-source.yaml").read_text().replace("id: synthetic-source", "id: other-source"))
+    rel = data / "releases" / "other-source--x--2026-01-15.yaml"
+    rel.write_text((data / "releases" / "synthetic-source--synthetic--2026-01-15.yaml").read_text()
+                   .replace("id: synthetic-source--synthetic--2026-01-15", "id: other-source--x--2026-01-15")
+                   .replace("source: synthetic-source", "source: other-source"))
+    set_point(a_statistic(data), "release", "other-source--x--2026-01-15")
+    assert any("belongs to source 'other-source'" in m for m in messages(data))
+
+
+def test_series_id_names_provider_source_metric(data):
+    path = a_statistic(data)
+    new = path.with_name("provider-00000--timely.yaml")
+    new.write_text(path.read_text().replace(f"id: {path.stem}", "id: provider-00000--timely"))
+    path.unlink()
+    assert any("use 'provider-00000--synthetic-source--timely-response-pct'" in m for m in messages(data))
+
+
+def test_derived_release_must_say_what_it_was_checked_against(data):
+    rel = data / "releases" / "synthetic-source--synthetic--2026-01-15.yaml"
+    rel.write_text(rel.read_text().replace("derived: false", "derived: true"))
+    assert any("`checked_against` is empty for a derived copy" in m for m in messages(data))
+
+
+def test_figures_join_points_with_their_release(data):
+    ds = load_dataset(data, TODAY)
+    figure = ds.statistics["provider-00000--synthetic-source--timely-response-pct--2023-q1"]
+    assert figure.provenance.publisher == "Synthetic benchmark publisher"
+    assert figure.release == "synthetic-source--synthetic--2026-01-15"
+    assert figure.value == 95.0 and figure.period == "2023-Q1"
+    assert len(ds.statistics) == 2 * 2 * 2  # providers × metrics × quarters

@@ -82,12 +82,12 @@ def test_fmt_leaves_invalid_files_alone(tmp_path):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("kind", ["provider", "pledge", "statistic", "report", "source", "response"])
+@pytest.mark.parametrize("kind", ["provider", "pledge", "series", "release", "report", "source", "response"])
 def test_new_writes_a_template_that_check_refuses_until_filled(tmp_path, kind):
     data = copy_data(tmp_path)
     result = run_pledges("new", kind, "my-new-record", "--data", str(data))
     assert result.returncode == 0, result.stderr
-    folder = {"provider": "providers", "pledge": "pledges", "statistic": "statistics", "report": "reports",
+    folder = {"provider": "providers", "pledge": "pledges", "series": "series", "release": "releases", "report": "reports",
               "source": "sources", "response": "responses"}[kind]
     path = data / folder / "my-new-record.yaml"
     text = path.read_text()

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from pledges import models as m
+from pledges.collect.series import records_from_figures
+from pledges.dataset import figure_id, series_id
 from pledges.yamlio import dump_record
 
 TODAY = date(2026, 11, 23)
@@ -38,10 +40,10 @@ def source(sid: str = "src", cadence: str = "quarterly", breaks=()) -> m.Source:
 def stat(provider_id: str, metric: str, period: str, value: float, *, source_id: str = "src", service: str | None = None,
          average: float | None = None, sample: int | None = None, series: str | None = None) -> m.Statistic:
     met = m.StatMetric(metric)
-    slug = f"--{service.replace(' ', '-')}" if service else ""
+    sid = series_id(provider_id, source_id, metric, service)
     return m.Statistic(
-        id=f"{provider_id}--{metric}{slug}--{period.lower()}", provider=provider_id, source=source_id, metric=met,
-        service=service, period=period, value=value, unit=m.METRIC_UNITS[met], sample_size=sample,
+        id=figure_id(sid, period), series=sid, release=f"{source_id}--synthetic--2026-01-01", provider=provider_id,
+        source=source_id, metric=met, segment=service, period=period, value=value, unit=m.METRIC_UNITS[met], sample_size=sample,
         industry_average=average, series_version=series, provenance=PROV,
     )
 
@@ -83,16 +85,17 @@ class Synth:
 
     def add(self, *records) -> "Synth":
         for record in records:
-            kind = m.KIND_OF_MODEL[type(record)]
+            kind = "statistics" if isinstance(record, m.Statistic) else m.KIND_OF_MODEL[type(record)]
             getattr(self, kind)[record.id] = record
         return self
 
     def write(self, root: Path) -> Path:
-        for kind in ("providers", "sources", "statistics", "pledges", "reports"):
-            for rid, record in getattr(self, kind).items():
-                folder = root / kind
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{rid}.yaml").write_text(dump_record(record), encoding="utf-8")
+        stored = records_from_figures(list(self.statistics.values()), self.sources)
+        records = [r for kind in ("providers", "sources", "pledges", "reports") for r in getattr(self, kind).values()]
+        for record in records + stored:
+            folder = root / m.KIND_OF_MODEL[type(record)]
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{record.id}.yaml").write_text(dump_record(record), encoding="utf-8")
         return root
 
 

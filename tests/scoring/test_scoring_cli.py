@@ -47,8 +47,9 @@ def test_args_may_be_none(tmp_path, capsys, monkeypatch):
 
 def test_bad_data_prints_problems_and_exits_1(tmp_path, capsys):
     root = write_board(tmp_path)
-    bad = root / "statistics" / "bb--complaints-per-100k--2026-q1.yaml"
+    bad = root / "series" / "bb--src--complaints-per-100k.yaml"
     bad.write_text(bad.read_text().replace("value: 8.0", "value: eight"), encoding="utf-8")
+    assert "value: eight" in bad.read_text()
     before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
     assert main(["score", "--data", str(root), "--format", "json", "--today", TODAY.isoformat()]) == 1
     captured = capsys.readouterr()

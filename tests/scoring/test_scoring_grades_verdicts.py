@@ -79,7 +79,7 @@ def test_share_verdict_and_partly_kept_margin(value, expected):
     v = latest(switch_data(value))
     assert v["verdict"] == expected
     assert v["period"] == "2026-Q1"
-    assert v["evidence"] == ["p--switches-completed-in-time-pct--2026-q1"]
+    assert v["evidence"] == ["p--src--switches-completed-in-time-pct--2026-q1"]
 
 
 def test_margin_constant_drives_the_verdict(monkeypatch):

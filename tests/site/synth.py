@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pledges import models as m
+from pledges.collect.series import records_from_figures
 from pledges.yamlio import dump_record
 
 XSS_NAME = '<script>window.__xss = 1</script>Evil & "Co"'
@@ -56,6 +57,7 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
         ("gamma-mobiel", "Gamma Mobiel", "NL", ["telecoms"]),
         ("delta-energy", "Delta Energy", "GB", ["energy"]),
     ]
+    figures: list[m.Statistic] = []
     for index, (pid, name, country, sectors) in enumerate(providers):
         write(root, m.Provider(id=pid, name=name, country=country, sectors=sectors, website="https://example.org/" + pid,
                                group=evil("Synthetic Group plc") if index == 0 else None,
@@ -64,9 +66,10 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
                                note=evil("Synthetic provider.") if index == 0 else None, provenance=prov()))
         if "telecoms" in sectors:
             for q, period in enumerate(QUARTERS):
-                write(root, m.Statistic(
-                    id=f"{pid}--complaints-per-100k--fixed-broadband--{period.lower()}", provider=pid,
-                    source="ofcom-telecoms-complaints", metric="complaints-per-100k", service="fixed broadband",
+                sid = f"{pid}--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband"
+                figures.append(m.Statistic(
+                    id=f"{sid}--{period.lower()}", series=sid, release="pending", provider=pid,
+                    source="ofcom-telecoms-complaints", metric="complaints-per-100k", segment="fixed broadband",
                     period=period, value=round(10 + index * 3 + (q % 3) * 1.5, 1), unit="per-100k-customers",
                     industry_average=12.0 + q * 0.1, series_version="v2" if period >= "2025-Q1" else None,
                     provenance=prov()))
@@ -95,6 +98,8 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
                          contributor="contributor:tests"))
     write(root, m.Response(id="acme-reply-1", provider="acme-telecom", date=date(2026, 2, 10), pledge="acme-repair-guarantee",
                            period="2025-Q4", text=evil("We disagree with this verdict."), provenance=prov()))
-    write(root, m.Correction(id="correction-1", date=date(2026, 2, 12), records=["acme-telecom--complaints-per-100k--fixed-broadband--2025-q4"],
+    write(root, m.Correction(id="correction-1", date=date(2026, 2, 12), records=["acme-telecom--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q4"],
                              text=evil("Value corrected after the publisher's revision.")))
+    for record in records_from_figures(figures):
+        write(root, record)
     return root

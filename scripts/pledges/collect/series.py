@@ -101,3 +101,37 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
             out.append(Record("releases", release_from(source, prov, rid, covers)))
     return passed + out
 
+
+
+def records_from_figures(figures: list[m.Statistic], sources: dict[str, m.Source] | None = None) -> list[m.Release | m.Series]:
+    """Figures → the releases and series that hold them, from nothing stored (seed data, synthetic test
+    and benchmark sets). One release per distinct provenance of a source; figures keep their periods."""
+    releases: dict[tuple, m.Release] = {}
+    by_series: dict[str, list[tuple[m.Statistic, str]]] = defaultdict(list)
+    for figure in figures:
+        prov = figure.provenance
+        key = (figure.source, prov.url, prov.sha256, str(prov.retrieved), prov.publisher, prov.licence)
+        if key not in releases:
+            rid = release_id(figure.source, prov)
+            taken = {r.id for r in releases.values()}
+            base, n = rid, 2
+            while rid in taken:
+                rid, n = f"{base}-{n}", n + 1
+            source = (sources or {}).get(figure.source) or m.Source.model_construct(id=figure.source, name=prov.title or figure.source)
+            releases[key] = release_from(source, prov, rid, [])
+        release = releases[key]
+        if figure.period not in release.covers:
+            release.covers = sorted([*release.covers, figure.period], key=period_sort_key)
+        sid = series_id(figure.provider, figure.source, figure.metric.value, figure.segment)
+        by_series[sid].append((figure, release.id))
+    out: list[m.Release | m.Series] = list(releases.values())
+    for sid, items in by_series.items():
+        items.sort(key=lambda item: period_sort_key(item[0].period))
+        first = items[0][0]
+        out.append(m.Series(
+            id=sid, provider=first.provider, source=first.source, metric=first.metric, unit=first.unit,
+            segment=first.segment, points=[m.Point(period=f.period, value=f.value, release=rid, sample_size=f.sample_size,
+                                                   industry_average=f.industry_average, series_version=f.series_version)
+                                           for f, rid in items],
+        ))
+    return out
