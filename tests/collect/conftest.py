@@ -79,7 +79,7 @@ def write(root: Path, kind: str, record) -> Path:
 
 def make_data(root: Path, sources: list[m.Source], providers: list[m.Provider], pledges: list[m.Pledge] = ()) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    for kind in ("providers", "sources", "statistics", "pledges", "status"):
+    for kind in ("providers", "sources", "releases", "series", "pledges", "status"):
         (root / kind).mkdir(exist_ok=True)
     for record in sources:
         write(root, "sources", record)

@@ -60,10 +60,10 @@ def test_statistics_equal_the_buckets_with_provenance(tmp_path, httpserver, caps
     assert ds.problems == []
     stats = ds.statistics
     assert len(stats) == 2 * 2 * 6  # providers × quarters × metrics
-    stat = stats["citibank--timely-response-pct--2026-q3"]
+    stat = stats["citibank--cfpb-complaint-database--timely-response-pct--2026-q3"]
     assert stat.value == pytest.approx(timely["Yes"] / total * 100, abs=0.005)
     assert stat.sample_size == total
-    assert stats["citibank--complaints-count--2026-q3"].value == total
+    assert stats["citibank--cfpb-complaint-database--complaints-count--2026-q3"].value == total
     expected = {
         "closed-with-monetary-relief-pct": "Closed with monetary relief",
         "closed-with-non-monetary-relief-pct": "Closed with non-monetary relief",
@@ -71,7 +71,7 @@ def test_statistics_equal_the_buckets_with_provenance(tmp_path, httpserver, caps
         "in-progress-pct": "In progress",
     }
     for metric, key in expected.items():
-        assert stats[f"equifax--{metric}--2026-q2"].value == pytest.approx(answers[key] / total * 100, abs=0.005)
+        assert stats[f"equifax--cfpb-complaint-database--{metric}--2026-q2"].value == pytest.approx(answers[key] / total * 100, abs=0.005)
 
     # provenance: the exact URL asked (query included), the time, the sha256 of the body
     asked = {url for url, _ in srv.requests if "company=" in url}
@@ -82,7 +82,7 @@ def test_statistics_equal_the_buckets_with_provenance(tmp_path, httpserver, caps
         assert prov.sha256 == __import__("hashlib").sha256(AGGS).hexdigest()
         assert prov.retrieved.tzinfo is not None
         assert prov.collected_by == "collector:cfpb"
-    q = parse_qs(urlsplit(stats["citibank--complaints-count--2026-q3"].provenance.url).query)
+    q = parse_qs(urlsplit(stats["citibank--cfpb-complaint-database--complaints-count--2026-q3"].provenance.url).query)
     assert q == {"size": ["0"], "no_highlight": ["true"], "company": ["CITIBANK, N.A."],
                  "date_received_min": ["2026-07-01"], "date_received_max": ["2026-09-30"]}
     # the User-Agent names the project and a contact URL
@@ -95,7 +95,7 @@ def test_statistics_equal_the_buckets_with_provenance(tmp_path, httpserver, caps
 
     assert main(["fmt", "--check", "--data", str(root)]) == 0  # collected files are in the canonical format
     summary = (tmp_path / "summary.md").read_text()
-    assert "| `cfpb-complaint-database` | cfpb | ✅ updated | 24 |" in summary
+    assert "| `cfpb-complaint-database` | cfpb | ✅ updated | 16 |" in summary
 
 
 def test_second_run_with_304_changes_no_file(tmp_path, httpserver):
@@ -126,7 +126,7 @@ def test_shape_without_consumer_disputed_is_accepted(tmp_path, httpserver):
     root = cfpb_data(tmp_path / "data", trailing_quarters=1)
     CfpbServer(httpserver, body=body)
     assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
-    assert load_dataset(root).statistics["equifax--in-progress-pct--2026-q3"].value == pytest.approx(
+    assert load_dataset(root).statistics["equifax--cfpb-complaint-database--in-progress-pct--2026-q3"].value == pytest.approx(
         14834 / 1194155 * 100, abs=0.005)
 
 
@@ -162,9 +162,9 @@ def test_a_response_with_hits_is_read_the_same_way(tmp_path, httpserver):
     CfpbServer(httpserver, body=body)
     assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
     stats = load_dataset(root).statistics
-    assert stats["citibank--complaints-count--2026-q3"].value == 5273
-    assert stats["citibank--timely-response-pct--2026-q3"].value == pytest.approx(5058 / 5273 * 100, abs=0.005)
-    assert stats["citibank--closed-with-non-monetary-relief-pct--2026-q3"].value == pytest.approx(663 / 5273 * 100, abs=0.005)
+    assert stats["citibank--cfpb-complaint-database--complaints-count--2026-q3"].value == 5273
+    assert stats["citibank--cfpb-complaint-database--timely-response-pct--2026-q3"].value == pytest.approx(5058 / 5273 * 100, abs=0.005)
+    assert stats["citibank--cfpb-complaint-database--closed-with-non-monetary-relief-pct--2026-q3"].value == pytest.approx(663 / 5273 * 100, abs=0.005)
 
 
 def _drifted(change) -> bytes:
@@ -186,7 +186,7 @@ def test_zero_complaints_without_stored_figures_is_a_count_of_zero(tmp_path, htt
     assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
     stats = load_dataset(root).statistics
     assert {s.value for s in stats.values()} == {0}
-    assert sorted(stats) == ["citibank--complaints-count--2026-q3", "equifax--complaints-count--2026-q3"]
+    assert sorted(stats) == ["citibank--cfpb-complaint-database--complaints-count--2026-q3", "equifax--cfpb-complaint-database--complaints-count--2026-q3"]
 
 
 def test_only_a_yes_bucket_that_counts_everything_is_accepted(tmp_path, httpserver):
@@ -199,7 +199,7 @@ def test_only_a_yes_bucket_that_counts_everything_is_accepted(tmp_path, httpserv
     root = cfpb_data(tmp_path / "data", trailing_quarters=1)
     CfpbServer(httpserver, body=_drifted(all_timely))
     assert run_cli("--data", str(root), "--source", SID, "--endpoint", httpserver.url_for("/api/v1/")) == 0
-    assert load_dataset(root).statistics["citibank--timely-response-pct--2026-q3"].value == 100
+    assert load_dataset(root).statistics["citibank--cfpb-complaint-database--timely-response-pct--2026-q3"].value == 100
 
 
 def test_one_failed_address_stops_the_rest_of_the_source(tmp_path, httpserver):

@@ -248,7 +248,7 @@ def test_robots_disallow_is_respected(tmp_path, httpserver, capsys):
     )
     assert run_cli("--data", str(root)) == 1
     assert "robots.txt" in read_yaml_file(root / "status" / f"{CFPB}.yaml").data["last_error"]
-    assert not list((root / "statistics").iterdir())
+    assert not list((root / "series").iterdir()) and not list((root / "releases").iterdir())
 
 
 def test_same_figures_in_a_different_body_rewrite_nothing(world):
@@ -262,5 +262,5 @@ def test_same_figures_in_a_different_body_rewrite_nothing(world):
     assert run_cli("--data", str(root)) == 0
     after = snapshot(root)
     changed = {k for k in after if after[k] != before.get(k)}
-    assert "statistics/citibank--timely-response-pct--2026-q3.yaml" in changed
-    assert "statistics/citibank--complaints-count--2026-q3.yaml" not in changed
+    assert "series/citibank--cfpb-complaint-database--timely-response-pct.yaml" in changed
+    assert "series/citibank--cfpb-complaint-database--complaints-count.yaml" not in changed

@@ -180,7 +180,7 @@ def test_a_malformed_base_url_fails_that_source_only(tmp_path, httpserver, capsy
     assert "params.base_url 'http://[www.example.org/' is not a usable address" in error
     assert "brackets" in error and f"data/sources/{CFPB}.yaml" in error
     assert f"{CA}: updated" in out.out
-    assert load_dataset(root).statistics["british-gas--star-rating--2026-q1"].value == pytest.approx(2.61)
+    assert load_dataset(root).statistics["british-gas--citizens-advice-star-rating--star-rating--2026-q1"].value == pytest.approx(2.61)
 
 
 @pytest.mark.parametrize("endpoint", ["http://[::1", "ftp://example.org/x", "http://example.org:99999/", "not a url"])

@@ -48,7 +48,7 @@ def test_summary_goes_to_file_and_step_summary_with_annotations(tmp_path, httpse
     for path in (step, tmp_path / "s.md"):
         text = path.read_text()
         assert "| Source | Collector | Result | Files written | Detail |" in text
-        assert f"| `{CA}` | citizens_advice_csv | ✅ updated | 16 |" in text
+        assert f"| `{CA}` | citizens_advice_csv | ✅ updated | 9 |" in text
         assert f"| `{CFPB}` | cfpb | ❌ failed | 0 | HTTP 500 (server error)" in text
     out = capsys.readouterr().out
     assert f"::error title=collect {CFPB}::HTTP 500" in out
@@ -107,7 +107,7 @@ def test_sigkill_at_random_moments_never_leaves_a_half_written_file(tmp_path, ht
         proc = subprocess.Popen([sys.executable, "-m", "pledges", "collect", "--data", str(root)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not any((root / "statistics").iterdir()):
+        while time.monotonic() < deadline and not any((root / "series").iterdir()):
             time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.3))  # somewhere in the middle of the writes
         proc.send_signal(signal.SIGKILL)

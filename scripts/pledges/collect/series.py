@@ -9,12 +9,13 @@ its points. Merging rules, so that a scheduled run opens a pull request only whe
   for that period is kept as stored, naming its earlier release: an API whose body differs on
   every call rewrites nothing;
 - a new or changed value replaces the stored point of that period and names the new release;
-- a release is written only when at least one point names it, and a response whose body hash
-  equals a stored release of the source reuses that release.
+- a release is written only when at least one point names it, and a response whose address and body hash
+  equal a stored release of the source reuses that release.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -25,13 +26,24 @@ from .common import Record
 
 
 def release_id(source_id: str, provenance: m.Provenance) -> str:
-    """`<source>--<file name>--<retrieved day>`: readable in a diff, unique per retrieval of a file."""
-    path = urlsplit(provenance.url).path.rstrip("/")
+    """`<source>--<file name>--<retrieved day>`: readable in a diff, unique per retrieval of a file.
+    An address with a query (an API call) adds a short hash of the whole address: one API path
+    answers many different questions."""
+    parts_of_url = urlsplit(provenance.url)
+    path = parts_of_url.path.rstrip("/")
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0] if path else ""
     retrieved = provenance.retrieved
     day = (retrieved.date() if isinstance(retrieved, datetime) else retrieved).isoformat()
-    parts = [source_id, slug(stem)[:60] if stem else "", day]
+    query = hashlib.sha256(provenance.url.encode()).hexdigest()[:8] if parts_of_url.query else ""
+    parts = [source_id, slug(stem)[:60] if stem else "", day, query]
     return "--".join(part for part in parts if part)
+
+
+def _unique(rid: str, taken) -> str:
+    base, n = rid, 2
+    while rid in taken:
+        rid, n = f"{base}-{n}", n + 1
+    return rid
 
 
 def release_from(source: m.Source, provenance: m.Provenance, rid: str, covers: list[str]) -> m.Release:
@@ -54,7 +66,7 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
     passed = [r for r in records if r.kind != "statistics"]
     if not figures:
         return passed
-    stored_releases = {rel.sha256: rel for rel in dataset.releases.values()
+    stored_releases = {(rel.url, rel.sha256): rel for rel in dataset.releases.values()
                        if rel.source == source.id and rel.sha256}
     release_of: dict[tuple[str, str | None], str] = {}
     new_releases: dict[str, tuple[m.Provenance, list[str]]] = {}
@@ -76,8 +88,11 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
             prov = figure.provenance
             key = (prov.url, prov.sha256)
             if key not in release_of:
-                reuse = stored_releases.get(prov.sha256) if prov.sha256 else None
-                release_of[key] = reuse.id if reuse is not None else release_id(source.id, prov)
+                reuse = stored_releases.get(key) if prov.sha256 else None
+                if reuse is not None:
+                    release_of[key] = reuse.id
+                else:  # a stored release of another file or body keeps its id; this one gets its own
+                    release_of[key] = _unique(release_id(source.id, prov), set(dataset.releases) | set(new_releases))
                 if reuse is None:
                     new_releases.setdefault(release_of[key], (prov, []))
             rid = release_of[key]
@@ -96,10 +111,10 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
             id=sid, provider=first.provider, source=source.id, metric=first.metric, unit=first.unit,
             segment=first.segment, note=(stored.note if stored and stored.note else notes[sid]), points=ordered,
         )))
-    for rid, (prov, covers) in new_releases.items():
-        if rid in used:
-            out.append(Record("releases", release_from(source, prov, rid, covers)))
-    return passed + out
+    # Releases first: written in this order, a series never names a release that is not there yet.
+    releases = [Record("releases", release_from(source, prov, rid, covers))
+                for rid, (prov, covers) in new_releases.items() if rid in used]
+    return passed + releases + out
 
 
 
@@ -112,11 +127,7 @@ def records_from_figures(figures: list[m.Statistic], sources: dict[str, m.Source
         prov = figure.provenance
         key = (figure.source, prov.url, prov.sha256, str(prov.retrieved), prov.publisher, prov.licence)
         if key not in releases:
-            rid = release_id(figure.source, prov)
-            taken = {r.id for r in releases.values()}
-            base, n = rid, 2
-            while rid in taken:
-                rid, n = f"{base}-{n}", n + 1
+            rid = _unique(release_id(figure.source, prov), {r.id for r in releases.values()})
             source = (sources or {}).get(figure.source) or m.Source.model_construct(id=figure.source, name=prov.title or figure.source)
             releases[key] = release_from(source, prov, rid, [])
         release = releases[key]
