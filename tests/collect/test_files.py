@@ -48,12 +48,12 @@ def test_fca_real_workbook(tmp_path, httpserver):
     assert stats[f"barclays-bank-uk--fca-firm-level-complaints--complaints-count--{svc}"].segment == "Banking and credit cards"
     assert stats[f"barclays-bank-uk--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].value == pytest.approx(65.89)
     assert stats["barclays-bank-uk--fca-firm-level-complaints--upheld-by-firm-pct--home-finance--2024-h2"].value == pytest.approx(75.6)
-    assert stats[f"barclays-bank-uk--closed-within-8-weeks-pct--{svc}"].value == pytest.approx(56.38 + 42.33)
-    assert stats[f"monzo--complaints-count--{svc}"].value == 50586
-    assert stats[f"monzo--upheld-by-firm-pct--{svc}"].value == pytest.approx(32.29)
-    url = stats[f"monzo--upheld-by-firm-pct--{svc}"].provenance.url
+    assert stats[f"barclays-bank-uk--fca-firm-level-complaints--closed-within-8-weeks-pct--{svc}"].value == pytest.approx(56.38 + 42.33)
+    assert stats[f"monzo--fca-firm-level-complaints--complaints-count--{svc}"].value == 50586
+    assert stats[f"monzo--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].value == pytest.approx(32.29)
+    url = stats[f"monzo--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].provenance.url
     assert url.endswith("/publication/data/firm-level-complaints-data-2024-h2.xlsx")
-    assert stats[f"monzo--upheld-by-firm-pct--{svc}"].provenance.sha256 == \
+    assert stats[f"monzo--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].provenance.sha256 == \
         "aa763117d5090f3e6920ed5e9f4203e6dc7d4e33f2a3cf7e2d357b0d85bbd010"
 
 
