@@ -198,6 +198,8 @@ class StatMetric(str, enum.Enum):
     email_reply_2_working_days_pct = "email-reply-2-working-days-pct"
     switches_completed_in_time_pct = "switches-completed-in-time-pct"
     star_rating = "star-rating"
+    # Ofgem / energy suppliers' own quarterly statistics: complaints resolved within eight weeks of receipt
+    complaints_resolved_within_8_weeks_pct = "complaints-resolved-within-8-weeks-pct"
 
 
 class StatUnit(str, enum.Enum):
@@ -230,6 +232,7 @@ METRIC_UNITS: dict[StatMetric, StatUnit] = {
     StatMetric.email_reply_2_working_days_pct: StatUnit.percent,
     StatMetric.switches_completed_in_time_pct: StatUnit.percent,
     StatMetric.star_rating: StatUnit.stars,
+    StatMetric.complaints_resolved_within_8_weeks_pct: StatUnit.percent,
 }
 
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .. import models as m
 from ..dataset import Dataset, period_sort_key, series_id, slug
-from .common import Record
+from .common import CollectError, Record
 
 
 def release_id(source_id: str, provenance: m.Provenance) -> str:
@@ -46,13 +46,30 @@ def _unique(rid: str, taken) -> str:
     return rid
 
 
+RELEASE_PARAMS = ("title", "published", "derived", "checked_against", "note")
+
+
+def release_params(source: m.Source) -> dict:
+    """``params.release``: what a collector cannot read from the file itself, e.g. that it is a third
+    party's derived copy (``derived``, ``checked_against``) or a note on how it was made."""
+    extra = source.params.get("release") or {}
+    if not isinstance(extra, dict):
+        raise CollectError("params.release must be a mapping of release fields (derived, checked_against, note, title, published)")
+    unknown = sorted(set(extra) - set(RELEASE_PARAMS))
+    if unknown:
+        raise CollectError(f"params.release has {', '.join(unknown)}, not release fields — use only {', '.join(RELEASE_PARAMS)}")
+    return extra
+
+
 def release_from(source: m.Source, provenance: m.Provenance, rid: str, covers: list[str]) -> m.Release:
-    return m.Release(
+    fields = dict(
         id=rid, source=source.id, title=provenance.title or source.name, publisher=provenance.publisher,
         url=provenance.url, covers=sorted(set(covers), key=period_sort_key), published=provenance.published,
         retrieved=provenance.retrieved, licence=provenance.licence, sha256=provenance.sha256,
         collected_by=provenance.collected_by,
     )
+    fields.update(release_params(source))
+    return m.Release.model_validate(fields)
 
 
 def _same_figure(point: m.Point, figure: m.Statistic) -> bool:
