@@ -11,4 +11,4 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 # A frozen "today" for every date check in the tests (congress-legislators' NOW override).
-os.environ.setdefault("PLEDGES_TODAY", "2026-11-23")
+os.environ.setdefault("PLEDGES_TODAY", "2026-12-01")

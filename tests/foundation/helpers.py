@@ -13,7 +13,7 @@ DATA = REPO / "data"
 
 def run_pledges(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess, as a contributor would."""
-    full_env = {**os.environ, "PLEDGES_TODAY": "2026-11-23", **(env or {})}
+    full_env = {**os.environ, "PLEDGES_TODAY": "2026-12-01", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "pledges", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, env=full_env
     )

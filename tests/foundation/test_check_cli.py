@@ -71,9 +71,10 @@ def test_broken_yaml_syntax(tmp_path):
 
 def test_number_replaced_by_text(tmp_path):
     def edit(path):
-        number = line_of(path, "value:")
-        text = re.sub(r"\bvalue: [^,}\n]+", "value: eleven", path.read_text(), count=1)
-        return text, number
+        original = path.read_text()
+        match = re.search(r"\bvalue: [^,}\n]+", original)
+        number = original.count("\n", 0, match.start()) + 1
+        return original[:match.start()] + "value: eleven" + original[match.end():], number
 
     result, _ = _edit_and_check(tmp_path, "series", lambda: first("series"), edit)
     assert "must be a number" in result.stdout
@@ -166,8 +167,10 @@ def test_oversized_file_refused_before_parsing(tmp_path):
 @pytest.mark.parametrize("value", ["yes", "'11'", ".nan", ".inf", "-5.0"])
 def test_numbers_are_not_coerced(tmp_path, value):
     def edit(path):
-        number = line_of(path, "value:")
-        return re.sub(r"\bvalue: [^,}\n]+", f"value: {value}", path.read_text(), count=1), number
+        original = path.read_text()
+        match = re.search(r"\bvalue: [^,}\n]+", original)
+        number = original.count("\n", 0, match.start()) + 1
+        return original[:match.start()] + f"value: {value}" + original[match.end():], number
 
     _edit_and_check(tmp_path, "series", lambda: first("series"), edit)
 

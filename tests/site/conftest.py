@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synth  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-TODAY = "2026-11-23"
+TODAY = "2026-12-01"
 
 
 def run_build(data: Path, out: Path, *extra: str) -> tuple[int, str, str]:
