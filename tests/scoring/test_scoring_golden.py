@@ -17,7 +17,7 @@ from pledges.dataset import load_dataset
 from pledges.scoring import compute
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-TODAY = date(2026, 11, 23)
+TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
