@@ -42,7 +42,6 @@ import re
 import secrets
 import shutil
 import sys
-import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -51,9 +50,6 @@ from .yamlio import fsync_dir, write_atomic
 STAGING = ".pledges-txn"
 JOURNAL = "journal.json"
 FORMAT = "pledges-transaction 1"
-# TEST ONLY: seconds to sleep after each staged file and after each applied operation, so that the
-# kill tests can hit every phase of a run. Never set it outside the test suite.
-DELAY_ENV = "PLEDGES_TEST_TXN_STEP_DELAY"
 _STAGED_NAME = re.compile(r"\d+\Z")
 
 
@@ -63,12 +59,6 @@ class TransactionError(Exception):
 
 class IncompleteTransaction(OSError):
     """The change was committed but could not be finished; the next ``recover`` finishes it."""
-
-
-def _step_delay() -> None:
-    delay = os.environ.get(DELAY_ENV)
-    if delay:
-        time.sleep(float(delay))
 
 
 def _relative(root: Path, path: Path | str) -> str:
@@ -193,7 +183,6 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
             finally:
                 os.close(out)
             journal.append({"op": "write", "path": rel, "staged": staged.name})
-            _step_delay()
         _fsync_dirs([folder, folder.parent, root])
         text = json.dumps({"format": FORMAT, "ops": journal}, indent=1) + "\n"
         write_atomic(folder / JOURNAL, text, fsync=True)  # the commit point
@@ -210,6 +199,9 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
             exc.errno or errno.EIO,
             f"the change was committed but not finished ({exc.strerror or exc}); the next `pledges` command finishes it",
         ) from None
+    except BaseException:
+        os.close(fd)  # interrupted: give up the lock so that recovery can finish the change
+        raise
     _close_folder(root, folder, fd)
     return [root / op["path"] for op in journal]
 
@@ -229,7 +221,6 @@ def _roll_forward(root: Path, folder: Path, journal: list[dict], touched: set[Pa
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
         touched.add(target.parent)
-        _step_delay()
     _fsync_dirs(touched)
     # Only now, with every rename on disk, may the journal go: a repeated roll-forward is harmless,
     # a lost one is not.
@@ -313,4 +304,4 @@ def recover(root: Path | str) -> tuple[int, int]:
     return finished, discarded
 
 
-__all__ = ["commit", "recover", "TransactionError", "IncompleteTransaction", "STAGING", "DELAY_ENV"]
+__all__ = ["commit", "recover", "TransactionError", "IncompleteTransaction", "STAGING"]
