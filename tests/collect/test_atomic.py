@@ -34,9 +34,10 @@ STAGING = transaction.STAGING
 TIME = re.compile(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
-def revised(body: bytes) -> bytes:
+def revised(body: bytes, *, next_quarter: bool = False) -> bytes:
     """The real file with every published figure revised a little (a publisher's correction):
-    every statistic of every source changes, so a run replaces all of a source's files."""
+    every statistic of every source changes, so a run replaces all of a source's files. With
+    ``next_quarter`` it also adds Q2 2026 (the Q1 rows again): new files, which need new space."""
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -46,6 +47,10 @@ def revised(body: bytes) -> bytes:
             if row[col]:
                 row[col] = f"{float(row[col]) + step:.2f}"
         writer.writerow(row)
+    if next_quarter:
+        for row in rows[1:]:
+            if row[1] == "Q1 2026":
+                writer.writerow([row[0], "Q2 2026", *row[2:6], "2", "2026", "8105"])
     return out.getvalue().encode()
 
 
@@ -206,8 +211,9 @@ def test_a_really_full_disk_changes_nothing_and_records_the_error(small_disk, ht
     root = make_world(small_disk / "data", httpserver)
     assert run_cli("--data", str(root)) == 0
     before = listing(root)
-    pub.body = revised(CA_CSV)
-    # Fill the disk up to a few pages: room for a failure status, not for a source's 17 new files.
+    pub.body = revised(CA_CSV, next_quarter=True)
+    # Fill the disk up to a few pages: room for a failure status and for a few of the 8 new files
+    # of a source (a replaced file frees its old page), not for all of them.
     stat = os.statvfs(small_disk)
     filler = small_disk / "filler"
     filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - 6 * 4096))
@@ -216,7 +222,9 @@ def test_a_really_full_disk_changes_nothing_and_records_the_error(small_disk, ht
     _assert_failed_cleanly(root, before, capsys.readouterr(), "the disk is full (No space left on device)")
     filler.unlink()
     assert run_cli("--data", str(root)) == 0  # space again: the next run brings the new edition
-    assert all(listing(root)[rel] != before[rel] for rel in before if rel.startswith("statistics/"))
+    after = listing(root)
+    assert all(after[rel] != before[rel] for rel in before if rel.startswith("statistics/"))
+    assert len(after) == len(before) + 2 * 8  # Q2 2026: 2 providers × 4 figures per source
 
 
 @pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full"), (errno.EDQUOT, "the disk is full"),
