@@ -89,15 +89,19 @@ def _fsync_dirs(paths: Iterable[Path]) -> None:
 
 
 def _makedirs(path: Path) -> list[Path]:
-    """Create path and its missing parents; returns the parents whose entries changed."""
+    """Create path and its missing parents; returns the folders created, outermost first."""
     missing = []
     while not path.is_dir():
         missing.append(path)
         path = path.parent
+    created = []
     for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
+        try:
             folder.mkdir()
-    return [folder.parent for folder in missing]
+            created.append(folder)
+        except FileExistsError:
+            pass
+    return created
 
 
 def _open_folder(root: Path) -> tuple[Path, int]:
@@ -160,11 +164,14 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
 
     folder, fd = _open_folder(root)
     journal: list[dict] = []
-    touched: set[Path] = {root}
+    touched: set[Path] = {root}  # folders whose entries change: flushed after the renames
+    created: list[Path] = []
     try:
         for number, (op, rel, data) in enumerate(ops):
             target = root / rel
-            touched.update(_makedirs(target.parent))
+            new_folders = _makedirs(target.parent)
+            created += new_folders
+            touched.update(f.parent for f in new_folders)
             touched.add(target.parent)
             if op == "delete":
                 journal.append({"op": "delete", "path": rel})
@@ -189,6 +196,9 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
     except BaseException:
         if not (folder / JOURNAL).exists():
             _close_folder(root, folder, fd)
+            for new_folder in reversed(created):  # nothing of the change stays, not even a folder
+                with contextlib.suppress(OSError):
+                    new_folder.rmdir()
             raise
         # the journal is there (only its folder's flush failed): the change is committed
     try:
@@ -212,7 +222,7 @@ def _roll_forward(root: Path, folder: Path, journal: list[dict], touched: set[Pa
     for op in journal:
         target = root / op["path"]
         if op["op"] == "write":
-            touched.update(_makedirs(target.parent))
+            touched.update(f.parent for f in _makedirs(target.parent))
             try:
                 os.replace(folder / op["staged"], target)
             except FileNotFoundError:

@@ -362,6 +362,26 @@ def test_commit_changes_all_files_or_none(data, monkeypatch):
     assert not (data / STAGING).exists()
 
 
+def test_a_failed_commit_leaves_no_trace(data, monkeypatch):
+    before = listing(data)
+    real = transaction._write_all
+    calls = []
+
+    def full(fd, content):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd, content)
+
+    monkeypatch.setattr(transaction, "_write_all", full)
+    writes = {data / "statistics" / "kept.yaml": "new kept\n", data / "series" / "uk" / "new.yaml": "new file\n"}
+    with pytest.raises(OSError) as raised:
+        transaction.commit(data, writes, [data / "statistics" / "gone.yaml"])
+    assert raised.value.errno == errno.ENOSPC
+    assert listing(data) == before
+    assert sorted(p.name for p in data.iterdir()) == ["statistics"]  # no staging folder, no new empty folders
+
+
 def test_a_running_transaction_is_left_alone_and_not_reported(tmp_path, capsys):
     data = tmp_path / "data"
     (data / "providers").mkdir(parents=True)
