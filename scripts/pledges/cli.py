@@ -69,9 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _recover(data: Path) -> str | None:
+    """Finish or discard what a killed run left half-done, before any command reads or writes data.
+    Every command with ``--data`` passes here (one ``stat`` when there is nothing to do)."""
+    from .transaction import TransactionError, recover
+
+    try:
+        recover(data)
+    except TransactionError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"{data}: cannot finish an interrupted write of an earlier run ({exc.strerror or exc}) — free space or fix permissions and run again"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "data", None) is not None:
+            problem = _recover(args.data)
+            if problem:
+                print(problem, file=sys.stderr)
+                return 2
         if args.command == "check":
             from .commands import run_check
 

@@ -13,6 +13,7 @@ or the new file whole.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import re
@@ -338,9 +339,12 @@ def dump_record(record: Any) -> str:
 def write_atomic(path: Path, text: str, *, fsync: bool = True) -> bool:
     """Write text to path through a temporary file and a rename. Returns False when unchanged.
 
-    A killed process leaves the old file or the new one, never a mix (the rename is atomic).
-    ``fsync=False`` skips the per-file flush to disk for callers that write many files and call
-    ``os.sync()`` once at the end (the collectors).
+    A killed process leaves the old file or the new one, never a mix (the rename is atomic); a
+    failed write (a full disk) removes its temporary file. A kill can still leave that temporary
+    file behind: it is a dot-file ending in ``.tmp``, which the loader skips and ``.gitignore``
+    ignores. ``fsync=True`` also flushes the folder, so the rename itself survives a power cut;
+    ``fsync=False`` skips both flushes for callers that call ``os.sync()`` once at the end.
+    Several files that must change together go through ``pledges.transaction`` instead.
     """
     path = Path(path)
     data = text.encode("utf-8")
@@ -348,19 +352,33 @@ def write_atomic(path: Path, text: str, *, fsync: bool = True) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    renamed = False
     try:
-        # mkstemp makes 0600 files; data files are ordinary repository files (keep an existing mode)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes 0600 files; data files are ordinary repository files (keep an existing mode)
+            os.fchmod(handle.fileno(), path.stat().st_mode & 0o777 if path.exists() else 0o644)
             handle.write(data)
             if fsync:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        renamed = True
+        if fsync:
+            fsync_dir(path.parent)
+    finally:
+        if not renamed:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return True
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (new names, renames, removals) to disk."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 __all__ = [
@@ -373,5 +391,6 @@ __all__ = [
     "dump_data",
     "plain",
     "write_atomic",
+    "fsync_dir",
     "date",
 ]

@@ -5,9 +5,11 @@ For each source (all with a ``collector``, or those given with ``--source``):
 1. load: the collector fetches (conditional requests from the validators in the status record);
 2. process: it parses into models, or fails with a message in plain words;
 3. save (here, for all collectors): the new records are checked together with the existing
-   dataset by ``check_records`` — the rules of ``pledges check`` — and only then written, each
-   file atomically (temporary file + rename; one ``os.sync()`` at the end instead of an fsync per
-   file). Records equal to the stored ones except for the retrieval time are not rewritten.
+   dataset by ``check_records`` — the rules of ``pledges check`` — and only then written, with the
+   source's status, as one transaction (``pledges.transaction``: staged and flushed to disk, a
+   journal as the commit point, then renamed into place), so a killed run leaves each source all
+   old or all new and the next ``pledges`` command finishes or discards what was cut off. Records
+   equal to the stored ones except for the retrieval time are not rewritten.
 
 Sources run concurrently, one worker per host of their ``base_url`` (the HTTP helper also
 serializes each host and spaces its requests); checking and writing run in a small save pool so
@@ -26,6 +28,7 @@ source whose first address fails for good fetches none of its remaining addresse
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import queue
@@ -40,6 +43,7 @@ from urllib.parse import urlsplit
 import pydantic
 
 from .. import models as m
+from .. import transaction
 from ..dataset import Dataset, Loaded, Problem, check_records, explain_error, load_dataset, today_default
 from ..yamlio import Document, dump_record, plain, write_atomic
 from .common import CollectError, Context, Record
@@ -215,8 +219,8 @@ def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple
 
 
 def write_file(path: Path, text: str) -> bool:
-    """Atomic write (temporary file + rename) without a per-file fsync: the runner calls
-    ``os.sync()`` once before it exits, instead of thousands of journal commits."""
+    """Atomic write (temporary file + rename) of a lone file — a failed source's status — without
+    an fsync: the runner calls ``os.sync()`` once before it exits."""
     return write_atomic(path, text, fsync=False)
 
 
@@ -255,20 +259,41 @@ def record_failure(dataset: Dataset, source: m.Source, message: str, now: dateti
 
 def save(dataset: Dataset, outcome: Outcome, now: datetime, today, lock=None) -> Result:
     """Check and write one source's records. Under ``lock`` only the checks and the in-memory update
-    run, so that sources write their files (and wait for fsync) in parallel."""
+    run, so that sources write their files (and wait for fsync) in parallel. The records and the
+    status go to disk as one transaction: after a kill the source is all old or all new."""
     with lock or contextlib.nullcontext():
         plan = _plan(dataset, outcome, now, today)
     if isinstance(plan, Result):
         return plan
-    files, status, all_304 = plan
+    files, status, all_304, replaced = plan
     source = outcome.source
-    written = 0
-    for path, text, _ in files:
-        if write_file(path, text):
-            written += 1
-    _write_status(dataset.root, status)
+    collector = source.collector or "-"
+    status_path = _status_path(dataset.root, source.id)
+    writes = {path: text for path, text, _ in files}
+    writes[status_path] = dump_record(status)
+    try:
+        changed = transaction.commit(dataset.root, writes)
+    except transaction.IncompleteTransaction as exc:
+        # Committed: the new records and the new status are on their way; no failure status over them.
+        return Result(source.id, collector, "failed", 0, f"cannot finish writing the data: {exc.strerror}")
+    except OSError as exc:
+        # Nothing was changed: forget the records in memory too, and say why in the status.
+        with lock or contextlib.nullcontext():
+            for kind, record_id, item in replaced:
+                if item is None:
+                    dataset.loaded[kind].pop(record_id, None)
+                else:
+                    dataset.loaded[kind][record_id] = item
+        reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "the data could not be written"
+        message = f"{reason} ({exc.strerror or exc}), nothing was changed"
+        try:
+            record_failure(dataset, source, message, now)
+        except OSError as again:
+            message += f"; the status could not be written either ({again.strerror or again})"
+        return Result(source.id, collector, "failed", 0, message)
+    written = sum(path != status_path for path in changed)
     detail = f"{written} file(s) written" if written else ("not modified (304)" if all_304 else "no change in the data")
-    return Result(source.id, source.collector or "-", "updated" if written else "unchanged", written, detail)
+    return Result(source.id, collector, "updated" if written else "unchanged", written, detail)
 
 
 def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
@@ -320,7 +345,9 @@ def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
         record_failure(dataset, source, message, now)
         return Result(source.id, collector, "failed", 0, message)
 
+    replaced = []  # what the in-memory dataset held before, to restore if the write fails
     for _, _, item in files:
+        replaced.append((item.kind, item.record.id, dataset.loaded[item.kind].get(item.record.id)))
         dataset.loaded[item.kind][item.record.id] = item
     status = m.SourceStatus(
         id=source.id,
@@ -330,7 +357,7 @@ def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
         consecutive_failures=0,
         validators=new_validators,
     )
-    return files, status, all_304
+    return files, status, all_304, replaced
 
 
 # --------------------------------------------------------------------------- reporting
@@ -457,8 +484,8 @@ def run_collect(args) -> int:
         pool.shutdown(wait=True)
         save_pool.shutdown(wait=True)
         http.close()
-        if any(r.written or r.state == "failed" for r in results):
-            os.sync()  # everything written is on disk before the command returns
+        if any(r.state == "failed" for r in results):
+            os.sync()  # failure statuses are on disk before the command returns (transactions flush themselves)
 
     table = summary_table(results)
     if args.summary:
