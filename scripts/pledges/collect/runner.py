@@ -32,7 +32,7 @@ import queue
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -88,6 +88,8 @@ def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: 
             raise CollectError(
                 f"params.base_url {base_url!r} is not a usable address: {problem} — fix it in data/sources/{source.id}.yaml"
             )
+        # every fetch of this source (links found on its pages too) may reach a loopback IP only if it is written here
+        policy = replace(policy, pointed_at=(base_url,))
         ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name)
         loaded = module.load(ctx)
         outcome.responses = [response for _, response in loaded]
@@ -406,7 +408,7 @@ def run_collect(args) -> int:
             print(f"--endpoint {args.endpoint!r} is not a usable address: {problem} — pass an http(s) URL", file=sys.stderr)
             return 2
 
-    http = HttpClient()
+    http = HttpClient(endpoint=args.endpoint)  # the address pointed at on purpose may be local or internal
     groups: dict[str, list[m.Source]] = {}
     for source in sources:
         groups.setdefault(_group_key(base_url_of(source, args.endpoint)), []).append(source)
