@@ -452,7 +452,9 @@ def _refuse_unless_allowed(host: str, infos: list, guard: _Guard) -> None:
             continue
         if literal is not None and literal == address and address in guard.allowed.addresses:
             continue
-        what = f"{address} is" if literal is not None and literal == address else f"{host} resolves to {address},"
+        inner = _embedded_ipv4(address)
+        shown = f"{address} (IPv4 {inner} inside IPv6)" if inner is not None else str(address)
+        what = f"{shown} is" if literal is not None and literal == address else f"{host} resolves to {shown},"
         article = "an" if kind[0] in "aeiou" else "a"
         raise AddressRefused(
             f"refusing to fetch {guard.url}: {what} {article} {kind} address — only public addresses are fetched; "
