@@ -412,7 +412,7 @@ _REQUEST = threading.local()  # the guard of the request this thread is making
 
 def _current_guard() -> _Guard:
     guard = getattr(_REQUEST, "guard", None)
-    # A connection made outside HttpClient._once: no allowance, a generous deadline.
+    # A connection made outside HttpClient._once: no allowance; DNS and connect bounded by the default deadline.
     return guard if guard is not None else _Guard("", Policy().total_timeout_s, _Allowed())
 
 
