@@ -264,3 +264,49 @@ def test_same_figures_in_a_different_body_rewrite_nothing(world):
     changed = {k for k in after if after[k] != before.get(k)}
     assert "series/citibank--cfpb-complaint-database--timely-response-pct.yaml" in changed
     assert "series/citibank--cfpb-complaint-database--complaints-count.yaml" not in changed
+
+
+# ------------------------------------------------------------------ servers that never finish answering
+
+NEVER_DONE = ["status-drip", "header-drip", "body-drip", "silent", "stall", "robots-drip"]
+
+
+@pytest.mark.parametrize("mode", NEVER_DONE)
+def test_a_server_that_never_finishes_fails_its_source_within_the_deadline(tmp_path, httpserver, monkeypatch, capsys, mode):
+    """One byte a second (each gap far below the 30 s read timeout) or silence after the accept, on
+    the page or on robots.txt: the 2 s total deadline ends the request, the source fails with a plain
+    message in its status file, and the source on another host in the same run is collected."""
+    monkeypatch.setenv("PLEDGES_HTTP_TOTAL_TIMEOUT", "2")
+    monkeypatch.setenv("PLEDGES_HTTP_READ_TIMEOUT", "30")
+    monkeypatch.setenv("PLEDGES_HTTP_RETRIES", "3")
+    FaultServer(httpserver)
+    slow = RawServer(mode, body=CA_CSV)
+    root = make_data(
+        tmp_path / "data",
+        [
+            source(CFPB, "cfpb", {"base_url": httpserver.url_for("/api/v1/"), "trailing_quarters": 1}, cadence="daily"),
+            source(CA, "citizens_advice_csv", {"base_url": slow.url("/ca/"), "files": [{"path": "ca.csv"}]}),
+        ],
+        [
+            provider("citibank", "Citibank, N.A.", {CFPB: "CITIBANK, N.A."}, country="US"),
+            provider("british-gas", "British Gas", {CA: "British Gas"}, sector="energy"),
+        ],
+    )
+    try:
+        started = time.monotonic()
+        rc = run_cli("--data", str(root))
+        elapsed = time.monotonic() - started
+    finally:
+        slow.close()
+    out = capsys.readouterr()
+    assert rc == 1 and "Traceback" not in out.out + out.err
+    assert elapsed < 2 + 5, f"the run took {elapsed:.1f} s"
+    error = read_yaml_file(root / "status" / f"{CA}.yaml").data["last_error"]
+    assert "no complete answer within 2 s" in error, error
+    on_robots = mode in ("robots-drip", "silent")
+    assert ("robots.txt of 127.0.0.1" in error) == on_robots, error
+    assert slow.accepted == (1 if on_robots else 2)  # robots.txt, then the page once: a deadline is not retried
+    assert f"{CA}: failed" in out.err and f"{CFPB}: updated" in out.out
+    assert "last_error" not in read_yaml_file(root / "status" / f"{CFPB}.yaml").data
+    statistics = load_dataset(root).statistics
+    assert len(statistics) == 6 and all(s.source == CFPB for s in statistics.values())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Response as WResponse
 
-from pledges.collect.http import FetchError, HttpClient, Policy, Validator, user_agent
+from pledges.collect.http import DeadlineError, FetchError, HttpClient, Policy, Validator, user_agent
 
 FAST = Policy(min_interval_s=0, retries=0, backoff_s=0.01, read_timeout_s=2, connect_timeout_s=1)
 
@@ -162,3 +163,79 @@ def test_retry_after_forms():
     assert _retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now.timestamp()) == pytest.approx(30)
     assert _retry_after_seconds("soon", now.timestamp()) is None
     assert _retry_after_seconds(None, now.timestamp()) is None
+
+
+# ------------------------------------------------------------------ the total deadline
+
+
+def test_a_silent_server_is_given_up_at_the_deadline_not_the_read_timeout():
+    """Accepts, reads the request, says nothing: the 1 s total deadline ends it, not the 30 s read timeout."""
+    from .servers import RawServer
+
+    silent = RawServer("stall")
+    try:
+        policy = Policy(min_interval_s=0, retries=3, backoff_s=0.01, read_timeout_s=30, total_timeout_s=1)
+        started = time.monotonic()
+        with pytest.raises(DeadlineError, match=r"^no complete answer within 1 s from http://127\.0\.0\.1:\d+/data"):
+            HttpClient().get(silent.url("/data"), policy=policy)
+        assert time.monotonic() - started < 1 + 5
+        assert silent.stalled == 1  # not retried
+    finally:
+        silent.close()
+
+
+@pytest.mark.parametrize("mode", ["status-drip", "header-drip"])
+def test_a_status_line_or_headers_dripping_at_one_byte_a_second_are_cut_at_the_deadline(mode):
+    from .servers import RawServer
+
+    drip = RawServer(mode)
+    try:
+        policy = Policy(min_interval_s=0, retries=3, backoff_s=0.01, read_timeout_s=30, total_timeout_s=1.5)
+        started = time.monotonic()
+        with pytest.raises(DeadlineError, match="no complete answer within 1.5 s"):
+            HttpClient().get(drip.url("/data"), policy=policy)
+        assert time.monotonic() - started < 1.5 + 5
+        assert drip.requests == [b"GET /robots.txt HTTP/1.1", b"GET /data HTTP/1.1"]
+    finally:
+        drip.close()
+
+
+def test_the_dns_look_up_counts_against_the_deadline(monkeypatch):
+    """A resolver that hangs (here: 10 s) cannot hold the request past its 1 s deadline."""
+    import socket
+
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def hanging(host, *args, **kwargs):
+        if host == "slow-dns.test":
+            release.wait(10)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DeadlineError, match="no complete answer within 1 s from http://slow-dns.test/data"):
+            HttpClient().get("http://slow-dns.test/data", policy=Policy(min_interval_s=0, retries=2, total_timeout_s=1, respect_robots=False))
+        assert time.monotonic() - started < 1 + 3
+    finally:
+        release.set()
+
+
+def test_a_robots_txt_that_never_ends_fails_the_host_for_the_rest_of_the_run():
+    from .servers import RawServer
+
+    drip = RawServer("robots-drip")
+    try:
+        client = HttpClient()
+        policy = Policy(min_interval_s=0, retries=3, backoff_s=0.01, read_timeout_s=30, total_timeout_s=1)
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"robots.txt of 127.0.0.1:\d+ was not read: no complete answer within 1 s"):
+            client.get(drip.url("/a.csv"), policy=policy)
+        with pytest.raises(FetchError, match="earlier in this run"):  # a second page does not wait again
+            client.get(drip.url("/b.csv"), policy=policy)
+        assert time.monotonic() - started < 1 + 5
+        assert drip.accepted == 1
+    finally:
+        drip.close()

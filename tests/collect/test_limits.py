@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Response as WResponse
 
 from pledges.collect import http as http_module
-from pledges.collect.http import MAX_REDIRECTS, FetchError, HttpClient, Policy
+from pledges.collect.http import MAX_REDIRECTS, AddressRefused, FetchError, HttpClient, Policy
 from pledges.dataset import load_dataset
 from pledges.yamlio import read_yaml_file
 
@@ -194,3 +194,154 @@ def test_a_malformed_endpoint_is_one_line_and_exit_2(tmp_path, httpserver, capsy
     assert len(lines) == 1 and lines[0].startswith(f"--endpoint {endpoint!r} is not a usable address"), lines
     assert snapshot(root) == before
     assert httpserver.log == []
+
+
+# ------------------------------------------------------------------ addresses we do not fetch from
+
+
+@pytest.fixture
+def connects(monkeypatch):
+    """Every connect the process makes, recorded; one to anything but 127.0.0.1 fails at once without a
+    packet, so even a helper that forgot to refuse never reaches a private or metadata address."""
+    attempts: list = []
+    real = socket.socket.connect
+
+    def connect(sock, address):
+        attempts.append(address[:2])
+        if address[0] != "127.0.0.1":
+            raise ConnectionRefusedError(111, "Connection refused (blocked by the test)")
+        return real(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    return attempts
+
+
+@pytest.fixture
+def names(monkeypatch):
+    """Host names the test maps to addresses, as a hostile DNS could; other names resolve as usual."""
+    table: dict[str, str] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in table:
+            family = socket.AF_INET6 if ":" in table[host] else socket.AF_INET
+            sockaddr = (table[host], int(port), 0, 0) if family == socket.AF_INET6 else (table[host], int(port))
+            return [(family, socket.SOCK_STREAM, 6, "", sockaddr)]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return table
+
+
+# {port} is the test server's port: a loopback target on it would answer if we connected.
+REFUSED = [
+    ("http://10.0.0.1/data", "10.0.0.1 is a private address"),
+    ("http://192.168.1.1/data", "192.168.1.1 is a private address"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+    ("http://[fe80::1]/data", "fe80::1 is a link-local address"),
+    ("http://[fc00::1]/data", "fc00::1 is a private address"),
+    ("http://100.64.0.1/data", "100.64.0.1 is a non-public address"),
+    ("http://224.0.0.1/data", "224.0.0.1 is a multicast address"),
+    ("http://[ff02::1]/data", "ff02::1 is a multicast address"),
+    ("http://240.0.0.1/data", "240.0.0.1 is a"),
+    ("http://0.0.0.0:{port}/data", "0.0.0.0 is an unspecified address"),
+    ("http://[::]:{port}/data", ":: is an unspecified address"),
+    ("http://[::1]:{port}/data", "::1 is a loopback address"),
+    ("http://[::ffff:127.0.0.1]:{port}/data", "(IPv4 127.0.0.1 inside IPv6) is a loopback address"),
+    ("http://[::ffff:a9fe:a9fe]/latest", "(IPv4 169.254.169.254 inside IPv6) is a link-local address"),
+    ("http://2130706433:{port}/data", "2130706433 resolves to 127.0.0.1, a loopback address"),
+    ("http://0x7f000001:{port}/data", "0x7f000001 resolves to 127.0.0.1, a loopback address"),
+    ("http://127.1:{port}/data", "127.1 resolves to 127.0.0.1, a loopback address"),
+    ("http://localhost:{port}/data", "localhost resolves to 127.0.0.1, a loopback address"),
+    ("http://publisher.example:{port}/data", "publisher.example resolves to 127.0.0.1, a loopback address"),
+]
+
+
+@pytest.mark.parametrize("target,words", REFUSED, ids=[t for t, _ in REFUSED])
+def test_a_redirect_to_a_non_public_address_is_refused_before_connecting(httpserver, connects, names, target, words):
+    """The server we were pointed at (127.0.0.1, allowed) redirects elsewhere: only public addresses
+    are followed, judged by the address the host resolves to; the refusal sends nothing anywhere."""
+    names["localhost"] = "127.0.0.1"
+    names["publisher.example"] = "127.0.0.1"
+    target = target.format(port=httpserver.port)
+    serve_robots(httpserver)
+    httpserver.expect_request("/jump").respond_with_data("", status=302, headers={"Location": target})
+    url = httpserver.url_for("/jump")
+    with pytest.raises(AddressRefused) as caught:
+        HttpClient().get(url, policy=Policy(min_interval_s=0, retries=3, backoff_s=0.01))
+    message = caught.value.message
+    assert message.startswith(f"refusing to fetch {target}: "), message
+    assert words in message and "--endpoint" in message and f"reached by a redirect from {url}" in message, message
+    assert set(connects) == {("127.0.0.1", httpserver.port)}  # only the server we were pointed at
+    assert [r.path for r, _ in httpserver.log] == ["/robots.txt", "/jump"]
+
+
+def test_a_host_name_resolving_to_loopback_is_refused_as_the_first_address(httpserver, connects, names):
+    names["publisher.example"] = "127.0.0.1"
+    serve_robots(httpserver)
+    httpserver.expect_request("/data").respond_with_data("secret")
+    with pytest.raises(AddressRefused, match="publisher.example resolves to 127.0.0.1, a loopback address"):
+        HttpClient().get(f"http://publisher.example:{httpserver.port}/data", policy=Policy(min_interval_s=0))
+    assert connects == [] and httpserver.log == []  # not even robots.txt
+
+
+def test_the_endpoint_given_on_purpose_may_be_local_or_private(httpserver, connects, names):
+    """``--endpoint`` (HttpClient(endpoint=…)) allows its own host, by name or address — nothing else."""
+    names["mirror.internal"] = "127.0.0.1"
+    serve_robots(httpserver)
+    httpserver.expect_request("/data").respond_with_data("ok")
+    httpserver.expect_request("/away").respond_with_data("", status=302, headers={"Location": f"http://[::1]:{httpserver.port}/data"})
+    mirror = f"http://mirror.internal:{httpserver.port}/"
+    client = HttpClient(endpoint=mirror)
+    assert client.get(mirror + "data", policy=Policy(min_interval_s=0)).body == b"ok"
+    with pytest.raises(AddressRefused, match="::1 is a loopback address"):
+        client.get(mirror + "away", policy=Policy(min_interval_s=0))
+    # A private literal endpoint is allowed too (the connect is blocked by the test, not refused by us).
+    with pytest.raises(FetchError, match="connection to 10.0.0.1 failed"):
+        HttpClient(endpoint="http://10.0.0.1/").get("http://10.0.0.1/data", policy=Policy(min_interval_s=0, retries=0, respect_robots=False))
+    assert ("10.0.0.1", 80) in connects
+    connects.clear()
+    with pytest.raises(AddressRefused, match="10.0.0.1 is a private address"):  # ... but not without it
+        HttpClient().get("http://10.0.0.1/data", policy=Policy(min_interval_s=0, retries=0, respect_robots=False))
+    assert connects == []
+
+
+def test_links_found_on_a_page_are_judged_by_the_address_the_source_was_pointed_at(httpserver, connects):
+    """``Policy.pointed_at`` (the runner sets the source's base URL): a loopback IP written there is
+    allowed, another loopback address (a link on a page, a redirect) is not."""
+    serve_robots(httpserver)
+    httpserver.expect_request("/file.csv").respond_with_data("a,b\n")
+    policy = Policy(min_interval_s=0, retries=0, pointed_at=(httpserver.url_for("/landing"),))
+    client = HttpClient()
+    assert client.get(httpserver.url_for("/file.csv"), policy=policy).status == 200
+    with pytest.raises(AddressRefused, match="::1 is a loopback address"):
+        client.get(f"http://[::1]:{httpserver.port}/file.csv", policy=policy)
+    assert set(connects) == {("127.0.0.1", httpserver.port)}
+
+
+def test_collect_refuses_a_redirect_to_the_metadata_address_and_the_other_source_goes_on(tmp_path, httpserver, connects, capsys):
+    serve_robots(httpserver)
+    httpserver.expect_request("/ca/ca.csv").respond_with_data(
+        "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/iam/security-credentials/"}
+    )
+    httpserver.expect_request("/good/ca.csv").respond_with_data(CA_CSV, content_type="text/csv")
+    root = two_sources(tmp_path / "data", "http://10.0.0.1/api/v1/", httpserver.url_for("/ca/"))
+    before = snapshot(root, skip_status=CA)
+    assert run_cli("--data", str(root)) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    # the status file (IP addresses there are masked like personal data) and the log line
+    ca_error = read_yaml_file(root / "status" / f"{CA}.yaml").data["last_error"]
+    assert ca_error.startswith("refusing to fetch http://") and "is a link-local address" in ca_error, ca_error
+    assert "reached by a redirect from" in ca_error
+    assert "refusing to fetch http://169.254.169.254/latest/meta-data/iam/security-credentials/: 169.254.169.254 is a link-local" in out.err
+    cfpb_error = read_yaml_file(root / "status" / f"{CFPB}.yaml").data["last_error"]
+    assert "is a private address" in cfpb_error  # a private base_url in the data: refused too
+    assert "10.0.0.1 is a private address" in out.err
+    assert set(connects) == {("127.0.0.1", httpserver.port)}
+    assert {k: v for k, v in snapshot(root, skip_status=CA).items() if not k.startswith("status/")} == {
+        k: v for k, v in before.items() if not k.startswith("status/")
+    }
+    # The same run pointed at the loopback server on purpose with --endpoint collects from it.
+    assert run_cli("--data", str(root), "--source", CA, "--endpoint", httpserver.url_for("/good/")) == 0
+    assert load_dataset(root).statistics["british-gas--star-rating--2026-q1"].value == pytest.approx(2.61)

@@ -35,7 +35,7 @@ import queue
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -94,6 +94,8 @@ def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: 
             raise CollectError(
                 f"params.base_url {base_url!r} is not a usable address: {problem} — fix it in data/sources/{source.id}.yaml"
             )
+        # every fetch of this source (links found on its pages too) may reach a loopback IP only if it is written here
+        policy = replace(policy, pointed_at=(base_url,))
         ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name)
         loaded = module.load(ctx)
         outcome.responses = [response for _, response in loaded]
@@ -436,7 +438,8 @@ def run_collect(args) -> int:
             return 2
 
     files_from = getattr(args, "files_from", None)
-    http = LocalFiles(files_from, now) if files_from else HttpClient()
+    # the address pointed at on purpose (--endpoint) may be local or internal
+    http = LocalFiles(files_from, now) if files_from else HttpClient(endpoint=args.endpoint)
     groups: dict[str, list[m.Source]] = {}
     for source in sources:
         groups.setdefault(_group_key(base_url_of(source, args.endpoint)), []).append(source)
