@@ -344,4 +344,4 @@ def test_collect_refuses_a_redirect_to_the_metadata_address_and_the_other_source
     }
     # The same run pointed at the loopback server on purpose with --endpoint collects from it.
     assert run_cli("--data", str(root), "--source", CA, "--endpoint", httpserver.url_for("/good/")) == 0
-    assert load_dataset(root).statistics["british-gas--star-rating--2026-q1"].value == pytest.approx(2.61)
+    assert load_dataset(root).statistics["british-gas--citizens-advice-star-rating--star-rating--2026-q1"].value == pytest.approx(2.61)
