@@ -184,6 +184,7 @@ def compute(dataset, today: date) -> Scoreboard:
         bid = board_id(sector, country, segment)
         board.segment_boards.append({
             "id": bid, "sector": sector, "country": country, "segment": segment,
+            "lead": M.LEAD_BOARD.get(country) == segment,
             "sources": sorted({s.source for pid in rows for s in ctx.by_provider_segment[(pid, segment)]}),
             "rows": rows, "scores": {r.provider: r.to_dict() for r in results},
         })
