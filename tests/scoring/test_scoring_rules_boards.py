@@ -246,3 +246,12 @@ def test_a_different_order_from_the_star_rating_is_explained():
 def test_the_same_order_as_the_star_rating_needs_no_note():
     out = compute(energy_board({"x": 4.5, "y": 3.0, "z": 2.0}), TODAY).to_dict()
     assert out["board_notes"] == {}
+
+
+def test_score_table_lists_the_product_group_board():
+    from pledges.scoring.report import render_table
+
+    data = fca_board_data({"low": (1.0, 95.0, 40.0), "mid": (2.0, 95.0, 40.0), "high": (4.0, 95.0, 40.0)})
+    text = render_table(compute(data, TODAY))
+    board = text.split("SCOREBOARD banking: Banking and credit cards (GB)\n", 1)[1]
+    assert [line.split()[1] for line in board.splitlines()[2:5]] == ["low", "mid", "high"]
