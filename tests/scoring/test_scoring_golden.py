@@ -80,11 +80,13 @@ def test_british_gas_by_hand(out):
     assert sum(CA_Q1_2026_PER_10K) == pytest.approx(745.3)
     complaints = 100 * (2 - 68.7 / average) / 1.5  # 35.0107
     responsiveness = ((300 - 51) / 270 * 100 + 97.94) / 2  # call wait 51 s → 92.222; e-mail 97.94 % → 95.081
-    score = (0.35 * complaints + 0.30 * responsiveness + 0.10 * 0) / 0.75  # no pledge recorded → grades 0
+    # method 1.1.0: no pledge recorded → the pledge components are missing (1.0.0 counted grades as 0 → 54.4)
+    score = (0.35 * complaints + 0.30 * responsiveness) / 0.65
     bg = out["providers"]["british-gas"]["sectors"]["energy"]
     assert bg["components"]["complaints"]["value"] == pytest.approx(complaints, abs=0.01)
     assert bg["components"]["responsiveness"]["value"] == pytest.approx(responsiveness, abs=0.01)
-    assert bg["score"] == round(score, 1) == 54.4
+    assert bg["components"]["pledge-grades"]["value"] is None
+    assert bg["score"] == round(score, 1) == 62.7
 
 
 def test_octopus_by_hand(out):

@@ -124,4 +124,5 @@ def test_both_languages_render_with_the_same_heading_anchors():
         for anchor in ANCHORS:
             assert f'id="{anchor}"' in html, (lang, anchor)
         assert "{#" not in html
-        assert html.count("<table>") == 7  # criteria, bands, verdicts, mapping, components, rounding, changes
+        # criteria, bands, verdicts, mapping, components, product-group components, rounding, changes
+        assert html.count("<table>") == 8

@@ -22,16 +22,16 @@ def board(data, name="telecoms", country="GB"):
 
 
 def test_complaints_only_score_by_hand():
-    # ratio 8/10 = 0.8 → 100 × (2 − 0.8) / 1.5 = 80; pledge-grades: no pledge → 0.
-    # score = (0.35 × 80 + 0.10 × 0) / 0.45 = 62.222…
+    # ratio 8/10 = 0.8 → 100 × (2 − 0.8) / 1.5 = 80; pledge-grades: no pledge → missing (method 1.1.0;
+    # 1.0.0 counted 0 and scored (0.35 × 80 + 0.10 × 0) / 0.45 = 62.2). score = 0.35 × 80 / 0.35 = 80
     data = complaints_board({"a": 8, "b": 20})
     s = sector(data, "a")
     assert s["components"]["complaints"]["value"] == pytest.approx(80.0)
-    assert s["components"]["pledge-grades"]["value"] == 0.0
+    assert s["components"]["pledge-grades"]["value"] is None
     assert s["components"]["responsiveness"]["value"] is None
-    assert s["score"] == pytest.approx(62.2)
+    assert s["score"] == pytest.approx(80.0)
     assert s["complaint_rate_vs_average"] == pytest.approx(0.8)
-    assert s["components"]["complaints"]["effective_weight"] == pytest.approx(0.35 / 0.45, abs=1e-4)
+    assert s["components"]["complaints"]["effective_weight"] == pytest.approx(1.0, abs=1e-4)
 
 
 def test_every_component_by_hand():
@@ -133,14 +133,15 @@ def test_trend_when_comparable_and_not_across_a_series_break():
         data.add(provider(pid), stat(pid, "complaints-per-100k", "2025-Q4", old, average=10),
                  stat(pid, "complaints-per-100k", "2026-Q1", new, average=10))
     a = sector(data, "a")
-    # previous: ratio 1.0 → 66.67 → score 0.35 × 66.67 / 0.45 = 51.85; now ratio 0.8 → 80 → 62.22
-    assert a["previous_score"] == pytest.approx(51.9)
+    # previous: ratio 1.0 → 66.67; now ratio 0.8 → 80 (complaints only: no pledge → missing since method 1.1.0;
+    # 1.0.0 counted grades 0: 51.9 → 62.2, trend 10.4)
+    assert a["previous_score"] == pytest.approx(66.7)
     assert a["comparable_with_previous"] is True
-    assert a["trend"] == pytest.approx(10.4)
+    assert a["trend"] == pytest.approx(13.3)
     data.sources["src"] = source(breaks=[("2025-Q1", "v1"), ("2026-Q1", "v2")])
     a = sector(data, "a")
     assert a["comparable_with_previous"] is False and a["trend"] is None
-    assert a["previous_score"] == pytest.approx(51.9)
+    assert a["previous_score"] == pytest.approx(66.7)
 
 
 def test_scoreboards_are_per_sector_and_country():
@@ -164,7 +165,7 @@ def test_multi_sector_provider_keeps_figures_and_schemes_in_their_sector():
     assert out["energy"]["components"]["responsiveness"]["value"] == 100.0
     assert out["telecoms"]["components"]["responsiveness"]["value"] is None
     assert out["telecoms"]["components"]["pledge-grades"]["value"] == 100.0
-    assert out["energy"]["components"]["pledge-grades"]["value"] == 0.0
+    assert out["energy"]["components"]["pledge-grades"]["value"] is None  # no pledge in energy: missing (1.1.0)
 
 
 def test_every_score_carries_the_method_version():

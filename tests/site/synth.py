@@ -103,3 +103,51 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
     for record in records_from_figures(figures):
         write(root, record)
     return root
+
+
+FCA_BANKS = {  # SYNTHETIC: complaints per 1,000 accounts, % closed within 8 weeks, % upheld by the firm
+    "north-bank": ("North Bank", 1.2, 97.2, 40.0),
+    "south-bank": ("South Bank", 2.5, 91.0, 55.0),
+    "east-bank": ("East Bank", 4.0, 70.0, 60.0),
+}
+
+
+def write_fca_dataset(root: Path) -> Path:
+    """write_dataset plus SYNTHETIC FCA-style banks (one `rule` pledge each), an insurer, and energy suppliers whose
+    star ratings are in another order than their complaint rates."""
+    root = write_dataset(root)
+    fca, ca = "fca-firm-level-complaints", "citizens-advice-star-rating"
+    write(root, m.Source(id=fca, name="FCA firm-level complaints data", publisher="Financial Conduct Authority (FCA)",
+                         url="https://example.org/fca", licence="unknown", cadence="half-yearly", expected_update_days=200))
+    write(root, m.Source(id=ca, name="Synthetic star rating", publisher="Citizens Advice", url="https://example.org/ca",
+                         licence="unknown", cadence="quarterly", expected_update_days=120))
+    figures: list[m.Statistic] = []
+
+    def figure(pid, source, metric, segment, period, value, average=None):
+        slug = f"--{segment.lower().replace(' ', '-').replace('&', 'and')}" if segment else ""
+        sid = f"{pid}--{source}--{metric}{slug}"
+        figures.append(m.Statistic(id=f"{sid}--{period.lower()}", series=sid, release="pending", provider=pid,
+                                   source=source, metric=metric, segment=segment, period=period, value=value,
+                                   unit=m.METRIC_UNITS[m.StatMetric(metric)], industry_average=average,
+                                   provenance=prov()))
+
+    for pid, (name, per_1k, closed, upheld) in FCA_BANKS.items():
+        write(root, m.Provider(id=pid, name=name, country="GB", sectors=["banking"], provenance=prov()))
+        figure(pid, fca, "complaints-per-1k-accounts", "Banking and credit cards", "2024-H2", per_1k, 2.0)
+        figure(pid, fca, "closed-within-8-weeks-pct", "Banking and credit cards", "2024-H2", closed)
+        figure(pid, fca, "upheld-by-firm-pct", "Banking and credit cards", "2024-H2", upheld)
+        write(root, m.Pledge(
+            id=f"{pid}--fca-disp-8-week-final-response", provider=pid, title="FCA DISP 1.6: final response within 8 weeks",
+            kind="rule", category="complaint-handling", text="Synthetic quotation of the rule.", language="en",
+            channels=["any"], effective_from=date(2011, 4, 1),
+            terms=[{"event": "complaint not resolved", "metric": "complaint-resolution-time", "comparator": "<=",
+                    "threshold": 56, "unit": "calendar-days", "target_share_pct": 100}], provenance=prov()))
+    write(root, m.Provider(id="west-insure", name="West Insure", country="GB", sectors=["insurance"], provenance=prov()))
+    figure("west-insure", fca, "complaints-per-1k-accounts", "Insurance & pure protection", "2024-H2", 0.8, 1.0)
+    for pid, name, per_10k, stars in (("epsilon-energy", "Epsilon Energy", 10.0, 2.5), ("zeta-energy", "Zeta Energy", 30.0, 4.0)):
+        write(root, m.Provider(id=pid, name=name, country="GB", sectors=["energy"], provenance=prov()))
+        figure(pid, ca, "complaints-per-10k", None, "2026-Q1", per_10k, 20.0)
+        figure(pid, ca, "star-rating", None, "2026-Q1", stars)
+    for record in records_from_figures(figures):
+        write(root, record)
+    return root

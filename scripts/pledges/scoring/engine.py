@@ -10,7 +10,7 @@ from typing import Any
 from .. import models as m
 from . import method as M
 from .grades import Grade, grade_pledge
-from .providers import Context, SectorScore, evaluate, rank
+from .providers import Context, SectorScore, evaluate, evaluate_segment, rank
 from .verdicts import PledgeVerdicts, community, pledge_verdicts, window
 
 
@@ -46,6 +46,10 @@ class Scoreboard:
     pledges: dict[str, PledgeResult] = field(default_factory=dict)
     providers: dict[str, dict[str, SectorScore]] = field(default_factory=dict)  # provider → sector → score
     scoreboards: list[dict] = field(default_factory=list)
+    # product-group boards (FCA): {"id", "sector", "country", "segment", "source", "rows", "scores"}
+    segment_boards: list[dict] = field(default_factory=list)
+    # board id → why our order differs from the publisher's own rating (only where it does)
+    board_notes: dict[str, dict] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,7 +62,45 @@ class Scoreboard:
                 for pid in sorted(self.providers)
             },
             "scoreboards": [dict(b, rows=list(b["rows"])) for b in self.scoreboards],
+            "segment_boards": [dict(b, rows=list(b["rows"])) for b in self.segment_boards],
+            "board_notes": {key: dict(self.board_notes[key]) for key in sorted(self.board_notes)},
         }
+
+
+def board_id(sector: str, country: str, segment: str | None = None) -> str:
+    """Stable id (and page anchor) of a scoreboard: sector-country, or sector-segment-country."""
+    parts = [sector] + ([segment] if segment else []) + [country]
+    text = "-".join(parts).lower()
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
+def publisher_order_note(ctx: Context, scores: list[SectorScore], weights: dict[str, float]) -> dict | None:
+    """Where the publisher rates the providers itself (e.g. Citizens Advice stars), compare its order with ours.
+
+    Returns the pairs ranked the other way round (ours above, theirs below), or None when the orders agree."""
+    ranked = sorted((s for s in scores if s.rank is not None), key=lambda s: (s.rank, s.provider))
+    for source_id, metric in sorted(M.PUBLISHER_RATINGS.items()):
+        period = ctx.chosen_period(source_id, metric, -1)
+        if period is None:
+            continue
+        rating: dict[str, float] = {}
+        for s in ranked:
+            for stat in ctx.groups.get((source_id, metric, None, period), []):
+                if stat.provider == s.provider:
+                    rating[s.provider] = stat.value
+        rated = [s for s in ranked if s.provider in rating]
+        pairs = [[a.provider, b.provider] for i, a in enumerate(rated) for b in rated[i + 1:]
+                 if a.rank < b.rank and rating[a.provider] < rating[b.provider]]
+        if len(rated) < 2 or not pairs:
+            continue
+        used = sorted({name for s in rated for name in s.effective_weights},
+                      key=lambda name: (-weights[name], name))
+        source = ctx.sources.get(source_id)
+        return {"source": source_id, "publisher": source.publisher if source else source_id, "metric": metric.value,
+                "period": period, "pairs": pairs[:3], "pair_count": len(pairs),
+                "components": [{"name": name, "weight": weights[name]} for name in used],
+                "ratings": {pid: rating[pid] for pid in sorted(rating)}}
+    return None
 
 
 def own_pledge(pledge: m.Pledge, today: date) -> bool:
@@ -126,4 +168,27 @@ def compute(dataset, today: date) -> Scoreboard:
     for sector, country in sorted(boards):
         rows = rank(boards[(sector, country)], f"{sector} ({country})")
         board.scoreboards.append({"sector": sector, "country": country, "rows": rows})
+        note = publisher_order_note(ctx, boards[(sector, country)], M.WEIGHTS)
+        if note:
+            board.board_notes[board_id(sector, country)] = note
+
+    # product-group boards: every provider with a figure of the group, by country
+    members: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (prov_id, segment), stats in ctx.by_provider_segment.items():
+        if segment in M.SEGMENT_SECTORS and stats:
+            members[(segment, providers[prov_id].country)].add(prov_id)
+    for segment, country in sorted(members):
+        sector = M.SEGMENT_SECTORS[segment]
+        results = [evaluate_segment(ctx, providers[pid], segment, today) for pid in sorted(members[(segment, country)])]
+        rows = rank(results, f"{segment} ({country})")
+        bid = board_id(sector, country, segment)
+        board.segment_boards.append({
+            "id": bid, "sector": sector, "country": country, "segment": segment,
+            "lead": M.LEAD_BOARD.get(country) == segment,
+            "sources": sorted({s.source for pid in rows for s in ctx.by_provider_segment[(pid, segment)]}),
+            "rows": rows, "scores": {r.provider: r.to_dict() for r in results},
+        })
+        note = publisher_order_note(ctx, results, M.PRODUCT_GROUP_WEIGHTS)
+        if note:
+            board.board_notes[bid] = note
     return board

@@ -18,7 +18,7 @@ from ..models import PledgeMetric, StatMetric
 
 # --------------------------------------------------------------------------- versions
 
-METHOD_VERSION = "1.0.0"
+METHOD_VERSION = "1.1.0"
 
 #: Newest last. Every change of a constant below gets a dated entry.
 METHOD_CHANGES: list[dict[str, str]] = [
@@ -27,6 +27,13 @@ METHOD_CHANGES: list[dict[str, str]] = [
         "date": "2026-11-23",
         "summary": "First published method: pledge grades A–E, verdicts per period from an explicit "
         "metric mapping, provider scores per sector from five weighted components.",
+    },
+    {
+        "version": "1.1.0",
+        "date": "2026-12-01",
+        "summary": "Verdicts for published rules (kind `rule`) from share bands (at least 95% kept, below 80% broken); "
+        "a provider with no recorded pledge no longer scores 0 on pledge grades (the component is missing and the "
+        "weights are renormalised); scoreboards per FCA product group on complaints per 1,000 accounts.",
     },
 ]
 
@@ -151,6 +158,32 @@ PARTLY_KEPT_MARGIN_PCT_POINTS: float = 5.0
 #: partly-kept when a value (e.g. average call wait) misses its threshold by at most this fraction.
 PARTLY_KEPT_MARGIN_VALUE_FRACTION: float = 0.10
 
+#: Pledge kinds that are a published rule binding the provider (e.g. the FCA's DISP 1.6 eight-week deadline).
+RULE_KINDS: set[str] = {"rule"}
+
+#: A rule's share test uses bands, not the target margin: the rule's own figure below 100% is not by itself a
+#: breach. DISP 1.6 lets a firm send, within 8 weeks, a holding reply explaining why it cannot resolve the
+#: complaint yet, with the right to refer it to the ombudsman; such complaints count as not closed in time.
+#: So a share of at least RULE_SHARE_KEPT_AT_LEAST_PCT is kept, below RULE_SHARE_BROKEN_BELOW_PCT broken,
+#: in between partly kept.
+RULE_SHARE_KEPT_AT_LEAST_PCT: float = 95.0
+RULE_SHARE_BROKEN_BELOW_PCT: float = 80.0
+RULE_BANDS_REASON: str = (
+    "a share below 100% is not by itself a breach: the rule allows a holding reply within the deadline that explains "
+    "why the firm cannot resolve the complaint yet and gives the right to go to the ombudsman, and those complaints "
+    "count as not closed in time. Most complaints closed in time is what the rule asks for; many not closed in time "
+    "means holding replies have become the rule rather than the exception"
+)
+
+#: Plain words for a share statistic in a verdict reason ("97.2% of complaints closed within 8 weeks").
+STAT_PLAIN: dict[StatMetric, str] = {
+    StatMetric.closed_within_8_weeks_pct: "of complaints closed within 8 weeks",
+    StatMetric.closed_within_3_days_pct: "of complaints closed within 3 days",
+    StatMetric.timely_response_pct: "of complaints answered within 15 days",
+    StatMetric.email_reply_2_working_days_pct: "of e-mails answered within 2 working days",
+    StatMetric.switches_completed_in_time_pct: "of switches completed in time",
+}
+
 #: Two deadlines are the same when they differ by at most this many calendar days.
 DEADLINE_TOLERANCE_DAYS: float = 0.5
 
@@ -182,10 +215,9 @@ COMPONENT_MEANING: dict[str, str] = {
     "pledge-grades": "mean grade of the provider's own pledges",
 }
 
-#: A provider with no pledge of its own in the sector scores this on pledge grades (like a grade E):
-#: making no promise must never score better than making one (Citizens Advice likewise gives no
-#: points for voluntary commitments not made). If a pledge is missing from the data, that is a correction.
-NO_PLEDGE_GRADE_VALUE: float = 0.0
+# A provider with no pledge recorded by this project has its pledge components *missing* (not 0): the
+# weights are renormalised over the components present. "No pledge recorded" may only mean this project has
+# not recorded one yet, and a provider must not lose points for a gap in our data. (In 1.0.0 it scored 0.)
 
 GRADE_VALUES: dict[str, float] = {"A": 100.0, "B": 75.0, "C": 50.0, "D": 25.0, "E": 0.0}
 VERDICT_VALUES: dict[str, float] = {"kept": 100.0, "partly-kept": 50.0, "broken": 0.0}
@@ -232,7 +264,8 @@ SCHEME_SECTORS: dict[str, str] = {
 
 #: Every other published figure is shown but not scored (derived, so it never drifts from the lists above).
 def scored_metrics() -> list[StatMetric]:
-    return [*COMPLAINT_RATE_METRICS, *RESPONSIVENESS_PCT_METRICS, CALL_WAIT_METRIC, OMBUDSMAN_METRIC]
+    return [*COMPLAINT_RATE_METRICS, *RESPONSIVENESS_PCT_METRICS, CALL_WAIT_METRIC, OMBUDSMAN_METRIC,
+            PRODUCT_GROUP_COMPLAINT_METRIC, PRODUCT_GROUP_UPHELD_METRIC]
 
 
 def not_scored_metrics() -> list[StatMetric]:
@@ -256,6 +289,49 @@ MIN_WEIGHT_COVERED: float = 0.35
 #: A scoreboard (sector × country) ranks only when at least this many providers qualify.
 MIN_RANKED_PROVIDERS: int = 2
 
+# --------------------------------------------------------------------------- product-group scoreboards
+
+#: Sources whose figures are published per product group and get one scoreboard per group.
+PRODUCT_GROUP_SOURCES: set[str] = {"fca-firm-level-complaints"}
+
+#: Sector of each FCA product group. One board per product group (board id = sector + segment): "Home finance"
+#: is lending by banks and building societies, but a mortgage complaint is not a current-account complaint,
+#: so each group is ranked on its own.
+SEGMENT_SECTORS: dict[str, str] = {
+    "Banking and credit cards": "banking",
+    "Home finance": "banking",
+    "Insurance & pure protection": "insurance",
+    "Investments": "investments",
+    "Decumulation & pensions": "pensions",
+}
+
+#: The product-group board that leads the home page for a country.
+LEAD_BOARD: dict[str, str] = {"GB": "Banking and credit cards"}
+
+#: Product-group components and weights (sum 1). Complaints per 1,000 accounts is the one measure of how
+#: often customers complain; the FCA timing and upheld shares say how the firm handles them.
+PRODUCT_GROUP_WEIGHTS: dict[str, float] = {
+    "complaints": 0.60,
+    "closed-within-8-weeks": 0.25,
+    "upheld": 0.15,
+}
+PRODUCT_GROUP_COMPONENT_MEANING: dict[str, str] = {
+    "complaints": "complaints per 1,000 accounts (or policies) relative to the industry average of the product group "
+    "(the FCA's published average, else the mean of the firms in the data), scored as the complaints component",
+    "closed-within-8-weeks": "% of complaints closed within 8 weeks, as published",
+    "upheld": "100 minus the % of complaints the firm upheld (a complaint the firm itself agrees was justified: "
+    "fewer justified complaints is better service)",
+}
+PRODUCT_GROUP_COMPLAINT_METRIC: StatMetric = StatMetric.complaints_per_1k_accounts
+PRODUCT_GROUP_CLOSED_METRIC: StatMetric = StatMetric.closed_within_8_weeks_pct
+PRODUCT_GROUP_UPHELD_METRIC: StatMetric = StatMetric.upheld_by_firm_pct
+
+#: A publisher's own rating of the providers: when a scoreboard's providers have one, the two orders are
+#: compared and a difference is explained on the page.
+PUBLISHER_RATINGS: dict[str, StatMetric] = {
+    "citizens-advice-star-rating": StatMetric.star_rating,
+}
+
 #: Rounding unit of each published figure (half of it is the uncertainty that makes ties).
 #: Ofcom rounds complaints per 100,000 to whole numbers; Citizens Advice publishes one decimal.
 PUBLISHED_PRECISION: dict[StatMetric, float] = {
@@ -266,6 +342,8 @@ PUBLISHED_PRECISION: dict[StatMetric, float] = {
     StatMetric.email_reply_2_working_days_pct: 0.1,
     StatMetric.closed_within_8_weeks_pct: 0.1,
     StatMetric.call_wait_seconds: 1.0,
+    StatMetric.complaints_per_1k_accounts: 0.01,
+    StatMetric.upheld_by_firm_pct: 0.1,
 }
 
 #: A score is flagged stale (shown, still ranked) when a figure it uses is from a period that ended more than

@@ -14,7 +14,8 @@ from .providers import call_wait_points, complaint_points
 LANGS = ("en", "nl")
 
 #: Heading anchors, the same in every language (``methodology/#verdicts`` works on both sites).
-ANCHORS = ("grades", "verdicts", "mapping", "community", "score", "ranking", "ties", "trend", "example", "versions")
+ANCHORS = ("grades", "verdicts", "mapping", "rules", "community", "score", "ranking", "product-groups", "ties", "trend",
+           "example", "versions")
 
 # Dutch text for the prose that lives beside the constants in method.py (keyed the same way).
 NL_VERDICT_MEANING = {
@@ -47,6 +48,15 @@ NL_MAPPING_NOTE = {
     "missed-appointment": "nog geen gepubliceerd cijfer per aanbieder → no-data",
     "bill-accuracy": "nog geen gepubliceerd cijfer in de data → no-data",
     "network-capacity": "capaciteit wordt niet per aanbieder gepubliceerd en is niet door een klant waar te nemen → no-data",
+}
+
+NL_PRODUCT_GROUP_MEANING = {
+    "complaints": "klachten per 1.000 rekeningen (of polissen) ten opzichte van het branchegemiddelde van de productgroep "
+    "(het gepubliceerde gemiddelde van de FCA, anders het gemiddelde van de bedrijven in de data), gescoord als het "
+    "klachtenonderdeel",
+    "closed-within-8-weeks": "% klachten binnen 8 weken afgehandeld, zoals gepubliceerd",
+    "upheld": "100 min het % klachten dat het bedrijf toewees (een klacht die het bedrijf zelf terecht vindt: minder "
+    "terechte klachten is betere dienst)",
 }
 
 NL_INDEPENDENT = {
@@ -235,6 +245,28 @@ def methodology_markdown(lang: str = "en") -> str:
     for i, rule in enumerate(rules_nl if lang == "nl" else rules_en, 1):
         add(f"{i}. {rule}")
     add("")
+    rule_kinds = ", ".join(f"`{k}`" for k in sorted(M.RULE_KINDS))
+    kept_at, broken_below = n(M.RULE_SHARE_KEPT_AT_LEAST_PCT), n(M.RULE_SHARE_BROKEN_BELOW_PCT)
+    add(t("### Published rules", "### Gepubliceerde regels") + " {#rules}")
+    add("")
+    add(t(
+        f"Records of kind {rule_kinds} quote a rule that binds the provider (for example the FCA's rule that a firm sends "
+        "a final response to a complaint within 8 weeks). Their share tests use bands instead of the margin above: at "
+        f"least {kept_at}% → `kept`; from {broken_below}% up to {kept_at}% → `partly-kept`; below {broken_below}% → "
+        f"`broken`. Why: {M.RULE_BANDS_REASON}. A firm that reports per product group has each group's figure checked; "
+        "the period's verdict combines them (rule above), and the reason names each group's figure, the band and the source.",
+        f"Records van het soort {rule_kinds} citeren een regel die de aanbieder bindt (bijvoorbeeld de FCA-regel dat een "
+        "bedrijf binnen 8 weken een definitief antwoord op een klacht stuurt). Hun aandeeltoetsen gebruiken banden in "
+        f"plaats van de marge hierboven: minstens {kept_at}% → `kept`; van {broken_below}% tot {kept_at}% → "
+        f"`partly-kept`; onder {broken_below}% → `broken`. Waarom: een aandeel onder 100% is op zich geen overtreding: "
+        "de regel staat binnen de termijn een tussenbericht toe dat uitlegt waarom het bedrijf de klacht nog niet kan "
+        "afhandelen en wijst op het recht naar de ombudsman te gaan, en die klachten tellen als niet op tijd afgehandeld. "
+        "De regel vraagt dat de meeste klachten op tijd zijn afgehandeld; veel te late klachten betekent dat "
+        "tussenberichten de regel zijn geworden in plaats van de uitzondering. Een bedrijf dat per productgroep "
+        "rapporteert krijgt elk groepscijfer getoetst; het oordeel van de periode combineert ze (regel hierboven), en de "
+        "reden noemt het cijfer van elke groep, de band en de bron.",
+    ))
+    add("")
     add(t("### Community evidence", "### Meldingen van klanten") + " {#community}")
     add("")
     add(t(
@@ -283,8 +315,9 @@ def methodology_markdown(lang: str = "en") -> str:
         + "; pledges with `not-yet-rated`, `no-data` or `not-measurable` are left out; none → missing.",
         "**pledge-grades** — mean over the provider's own pledges of "
         + ", ".join(f"{k} = {n(v)}" for k, v in M.GRADE_VALUES.items())
-        + f". A provider with no pledge of its own recorded in the sector gets {n(M.NO_PLEDGE_GRADE_VALUE)}: making no "
-        "promise never scores better than making one.",
+        + ". A provider with no pledge recorded in the sector has no pledge components (missing, not 0): the weights "
+        "are renormalised over the components present, because “no pledge recorded” may only mean this project has not "
+        "recorded one yet, and a provider must not lose points for a gap in our data.",
         "Not in the score (shown on the provider's page; some test pledges through the mapping in section 2): "
         + ", ".join(f"`{x.value}`" for x in M.not_scored_metrics())
         + ". The star rating is itself a composite of the figures above; counts need a customer base.",
@@ -307,8 +340,9 @@ def methodology_markdown(lang: str = "en") -> str:
         + "; beloften met `not-yet-rated`, `no-data` of `not-measurable` vallen weg; geen → ontbreekt.",
         "**pledge-grades** — gemiddelde over de eigen beloften van "
         + ", ".join(f"{k} = {n(v)}" for k, v in M.GRADE_VALUES.items())
-        + f". Een aanbieder zonder eigen belofte in de sector krijgt {n(M.NO_PLEDGE_GRADE_VALUE)}: geen belofte doen "
-        "scoort nooit beter dan er een doen.",
+        + ". Een aanbieder zonder vastgelegde belofte in de sector heeft geen belofte-onderdelen (ontbreekt, niet 0): de "
+        "gewichten worden herwogen over de aanwezige onderdelen, want “geen belofte vastgelegd” kan ook betekenen dat dit "
+        "project er nog geen heeft vastgelegd, en een aanbieder mag geen punten verliezen door een gat in onze data.",
         "Niet in de score (getoond op de pagina van de aanbieder; sommige toetsen beloften via de koppeling in deel 2): "
         + ", ".join(f"`{x.value}`" for x in M.not_scored_metrics())
         + ". De sterrenscore is zelf een samenstelling van de cijfers hierboven; aantallen vragen een klantenbestand.",
@@ -366,6 +400,40 @@ def methodology_markdown(lang: str = "en") -> str:
     ]
     for item in elig_nl if lang == "nl" else elig_en:
         add(f"- {item}")
+    add("")
+
+    add(t("### Scoreboards per product group", "### Ranglijsten per productgroep") + " {#product-groups}")
+    add("")
+    groups = ", ".join(f"{k} → {v}" for k, v in M.SEGMENT_SECTORS.items())
+    pg_sources = ", ".join(f"`{x}`" for x in sorted(M.PRODUCT_GROUP_SOURCES))
+    add(t(
+        f"Figures of {pg_sources} are published per product group; each group gets its own scoreboard per country "
+        f"(group → sector: {groups}), because a mortgage complaint is not a current-account complaint. Components and "
+        "weights (the same rules as above: missing components are left out and the weights renormalised; the "
+        f"complaints component is required; at least {M.MIN_RANKED_PROVIDERS} ranked firms):",
+        f"Cijfers van {pg_sources} worden per productgroep gepubliceerd; elke groep krijgt een eigen ranglijst per land "
+        f"(groep → sector: {groups}), want een hypotheekklacht is geen betaalrekeningklacht. Onderdelen en gewichten "
+        "(dezelfde regels als hierboven: ontbrekende onderdelen vallen weg en de gewichten worden herwogen; het "
+        f"klachtenonderdeel is verplicht; minstens {M.MIN_RANKED_PROVIDERS} gerangschikte bedrijven):",
+    ))
+    add("")
+    add(t("| Component | Weight | What it measures |", "| Onderdeel | Gewicht | Wat het meet |"))
+    add("|---|---|---|")
+    for name, weight in M.PRODUCT_GROUP_WEIGHTS.items():
+        meaning = NL_PRODUCT_GROUP_MEANING.get(name, M.PRODUCT_GROUP_COMPONENT_MEANING[name]) if lang == "nl" \
+            else M.PRODUCT_GROUP_COMPONENT_MEANING[name]
+        add(f"| {name} | {_pct(weight, lang)} | {meaning} |")
+    add("")
+    add(t(
+        "The FCA names only firms above its reporting threshold (500 or more complaints in a half-year), so smaller "
+        "firms are not on these boards. Where a publisher rates the providers itself ("
+        + ", ".join(f"`{k}`: `{v.value}`" for k, v in M.PUBLISHER_RATINGS.items())
+        + "), a scoreboard whose order differs from that rating says why.",
+        "De FCA noemt alleen bedrijven boven haar rapportagegrens (500 of meer klachten in een halfjaar), dus kleinere "
+        "bedrijven staan niet op deze ranglijsten. Waar een uitgever de aanbieders zelf beoordeelt ("
+        + ", ".join(f"`{k}`: `{v.value}`" for k, v in M.PUBLISHER_RATINGS.items())
+        + "), zegt een ranglijst met een andere volgorde waarom.",
+    ))
     add("")
 
     add(t("### Ties", "### Gedeelde plaatsen") + " {#ties}")

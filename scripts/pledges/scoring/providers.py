@@ -22,10 +22,10 @@ class Component:
     evidence: tuple[str, ...] = ()
     series: frozenset = frozenset()  # (source, metric, series_version) used
 
-    def to_dict(self, effective_weight: float | None) -> dict:
+    def to_dict(self, effective_weight: float | None, weights: dict[str, float] | None = None) -> dict:
         return {
             "value": None if self.value is None else round(self.value, 2),
-            "weight": M.WEIGHTS[self.name],
+            "weight": (weights or M.WEIGHTS)[self.name],
             "effective_weight": None if effective_weight is None else round(effective_weight, 4),
             "detail": self.detail,
             "evidence": list(self.evidence),
@@ -54,6 +54,8 @@ class SectorScore:
     periods: dict[str, str] = field(default_factory=dict)  # "source/metric" → period used
     eligible: bool = False
     stale: list[str] = field(default_factory=list)
+    segment: str | None = None  # a product-group board's segment (None: the sector board)
+    weights: dict[str, float] | None = None  # nominal weights; None = M.WEIGHTS
 
     def to_dict(self) -> dict:
         return {
@@ -62,7 +64,8 @@ class SectorScore:
             "tied": self.tied,
             "rank_label": self.rank_label,
             "not_ranked_reason": self.not_ranked_reason,
-            "components": {name: c.to_dict(self.effective_weights.get(name)) for name, c in self.components.items()},
+            "components": {name: c.to_dict(self.effective_weights.get(name), self.weights)
+                           for name, c in self.components.items()},
             "previous_score": self.previous_score,
             "trend": self.trend,
             "comparable_with_previous": self.comparable_with_previous,
@@ -107,6 +110,8 @@ class Context:
         self.groups: dict[tuple, list[m.Statistic]] = defaultdict(list)
         # (provider, sector) → stats
         self.by_provider_sector: dict[tuple[str, str], list[m.Statistic]] = defaultdict(list)
+        # (provider, segment) → stats of the product-group sources
+        self.by_provider_segment: dict[tuple[str, str], list[m.Statistic]] = defaultdict(list)
         for sid in sorted(statistics):
             stat = statistics[sid]
             periods[(stat.source, stat.metric)].add(stat.period)
@@ -114,6 +119,8 @@ class Context:
             provider = providers.get(stat.provider)
             if provider is None:
                 continue
+            if stat.source in M.PRODUCT_GROUP_SOURCES and stat.segment:
+                self.by_provider_segment[(stat.provider, stat.segment)].append(stat)
             for sector in self.stat_sectors(stat, provider):
                 self.by_provider_sector[(stat.provider, sector)].append(stat)
         self.periods = {key: sorted(values, key=period_key) for key, values in periods.items()}
@@ -176,8 +183,9 @@ def _latest_periods_text(ctx: Context, stats: list[m.Statistic], metrics) -> str
     return "no usable figure in the latest period (" + "; ".join(sorted(set(notes))) + ")"
 
 
-def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, float | None]:
-    chosen, skipped = _select(ctx, stats, set(M.COMPLAINT_RATE_METRICS), which)
+def complaints_component(ctx: Context, stats, which: int, metrics=None) -> tuple[Component, float | None]:
+    metrics = set(M.COMPLAINT_RATE_METRICS if metrics is None else metrics)
+    chosen, skipped = _select(ctx, stats, metrics, which)
     ratios, parts, uncertainties, used = [], [], [], []
     for stat in chosen:
         avg, how = ctx.industry_average(stat)
@@ -196,7 +204,7 @@ def complaints_component(ctx: Context, stats, which: int) -> tuple[Component, fl
         used.append(stat)
         parts.append(f"{stat.period}{service}: {_fmt(stat.value)} vs average {_fmt(round(avg, 3))} ({how}) = ratio {ratio:.3f}")
     if not ratios:
-        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, set(M.COMPLAINT_RATE_METRICS))
+        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, metrics)
         if any(s.metric == m.StatMetric.complaints_count for s in stats):
             why += " (only raw complaint counts are published for this provider; counts are never used without the customer base)"
         return Component("complaints", None, f"missing: {why}"), None
@@ -250,12 +258,25 @@ def ombudsman_component(ctx: Context, stats, which: int) -> Component:
     return Component("ombudsman", value, detail, _half_unit(M.OMBUDSMAN_METRIC), tuple(s.id for s in chosen), _series(ctx, chosen))
 
 
+def share_component(name: str, ctx: Context, stats, which: int, metric: m.StatMetric, lower_is_better: bool) -> Component:
+    """A published percentage as it is (or 100 minus it, when lower is better)."""
+    chosen, skipped = _select(ctx, stats, {metric}, which)
+    if not chosen:
+        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, {metric})
+        return Component(name, None, f"missing: {why}")
+    values = [100.0 - s.value if lower_is_better else s.value for s in chosen]
+    value = fmean(values)
+    how = "100 − " if lower_is_better else ""
+    detail = "; ".join(f"{s.period}: {metric.value} {_fmt(s.value)}%" for s in chosen) + f" → {how}mean = {value:.2f}"
+    return Component(name, value, detail, _half_unit(metric), tuple(s.id for s in chosen), _series(ctx, chosen))
+
+
 def pledge_components(pledges, grades, verdicts, which: int) -> tuple[Component, Component]:
     """pledges: the provider's own pledges in the sector (ids sorted); grades/verdicts: id → result."""
     if not pledges:
         return (
-            Component("pledge-grades", M.NO_PLEDGE_GRADE_VALUE,
-                      f"no pledge of the provider recorded → {M.NO_PLEDGE_GRADE_VALUE:g} (as a grade E)"),
+            # missing, not 0: a pledge absent from this project's data must not cost the provider points
+            Component("pledge-grades", None, "missing: no pledge of the provider recorded (weights renormalised)"),
             Component("pledge-verdicts", None, "missing: no pledge of the provider recorded"),
         )
     gvals = [(pid, grades[pid].grade) for pid in pledges]
@@ -278,12 +299,15 @@ def pledge_components(pledges, grades, verdicts, which: int) -> tuple[Component,
     return g, Component("pledge-verdicts", verdict_value, vdetail, 0.0, tuple(pid for pid, _ in rated))
 
 
-def combine_components(components: dict[str, Component]) -> tuple[float | None, float, dict[str, float]]:
+def combine_components(components: dict[str, Component], weights: dict[str, float] | None = None
+                       ) -> tuple[float | None, float, dict[str, float]]:
+    """Weighted mean over the components present; the effective weights (renormalised, summing to 1)."""
+    weights = M.WEIGHTS if weights is None else weights
     present = {n: c for n, c in components.items() if c.value is not None}
-    total = sum(M.WEIGHTS[n] for n in present)
+    total = sum(weights[n] for n in present)
     if not present or total <= 0:
         return None, 0.0, {}
-    eff = {n: M.WEIGHTS[n] / total for n in present}
+    eff = {n: weights[n] / total for n in present}
     score = sum(eff[n] * present[n].value for n in present)
     uncertainty = sum(eff[n] * present[n].uncertainty for n in present)
     return score, uncertainty, eff
@@ -302,6 +326,21 @@ def score_sector(ctx: Context, provider: m.Provider, sector: str, own_pledges, g
     }
     components = {name: components[name] for name in M.WEIGHTS}  # the documented order
     score, uncertainty, eff = combine_components(components)
+    return components, score, uncertainty, eff, ratio
+
+
+def score_segment(ctx: Context, provider: m.Provider, segment: str, which: int):
+    """A product-group board's components (FCA: complaints per 1,000 accounts, timing, upheld)."""
+    stats = ctx.by_provider_segment.get((provider.id, segment), [])
+    complaints, ratio = complaints_component(ctx, stats, which, {M.PRODUCT_GROUP_COMPLAINT_METRIC})
+    components = {
+        "complaints": complaints,
+        "closed-within-8-weeks": share_component("closed-within-8-weeks", ctx, stats, which,
+                                                 M.PRODUCT_GROUP_CLOSED_METRIC, False),
+        "upheld": share_component("upheld", ctx, stats, which, M.PRODUCT_GROUP_UPHELD_METRIC, True),
+    }
+    components = {name: components[name] for name in M.PRODUCT_GROUP_WEIGHTS}
+    score, uncertainty, eff = combine_components(components, M.PRODUCT_GROUP_WEIGHTS)
     return components, score, uncertainty, eff, ratio
 
 
@@ -335,11 +374,26 @@ def stale_notes(ctx: Context, components: dict[str, Component], today: date) -> 
 def evaluate(ctx: Context, provider: m.Provider, sector: str, own_pledges, grades, verdicts,
              today: date | None = None) -> SectorScore:
     result = SectorScore(provider.id, sector, provider.country)
-    components, score, uncertainty, eff, ratio = score_sector(ctx, provider, sector, own_pledges, grades, verdicts, -1)
+    return _evaluate(ctx, provider, result, ctx.by_provider_sector.get((provider.id, sector), []),
+                     lambda which: score_sector(ctx, provider, sector, own_pledges, grades, verdicts, which),
+                     M.WEIGHTS, today)
+
+
+def evaluate_segment(ctx: Context, provider: m.Provider, segment: str, today: date | None = None) -> SectorScore:
+    """The provider's score on a product-group board (no pledges: the board compares complaint figures)."""
+    result = SectorScore(provider.id, M.SEGMENT_SECTORS[segment], provider.country, segment=segment,
+                         weights=M.PRODUCT_GROUP_WEIGHTS)
+    return _evaluate(ctx, provider, result, ctx.by_provider_segment.get((provider.id, segment), []),
+                     lambda which: score_segment(ctx, provider, segment, which), M.PRODUCT_GROUP_WEIGHTS, today)
+
+
+def _evaluate(ctx: Context, provider: m.Provider, result: SectorScore, stats, scorer, weights, today) -> SectorScore:
+    sector = result.sector
+    components, score, uncertainty, eff, ratio = scorer(-1)
     result.components = components
     result.effective_weights = eff
     result.complaint_ratio = None if ratio is None or math.isinf(ratio) else round(ratio, 3)
-    for stat in ctx.by_provider_sector.get((provider.id, sector), []):
+    for stat in stats:
         latest = ctx.chosen_period(stat.source, stat.metric, -1)
         if latest:
             result.periods[f"{stat.source}/{stat.metric.value}"] = latest
@@ -348,7 +402,7 @@ def evaluate(ctx: Context, provider: m.Provider, sector: str, own_pledges, grade
     for name in M.REQUIRED_COMPONENTS:
         if components[name].value is None:
             reasons.append(f"{name} {components[name].detail}")
-    covered = sum(M.WEIGHTS[n] for n in eff)
+    covered = sum(weights[n] for n in eff)
     if score is not None and covered + 1e-9 < M.MIN_WEIGHT_COVERED:
         reasons.append(f"the components present cover {covered:.0%} of the weight, below the minimum {M.MIN_WEIGHT_COVERED:.0%}")
     if score is None and not reasons:
@@ -368,7 +422,7 @@ def evaluate(ctx: Context, provider: m.Provider, sector: str, own_pledges, grade
     result.score = round(score, M.SCORE_DECIMALS)
 
     # previous period, same method
-    prev_components, prev_score, _, _, _ = score_sector(ctx, provider, sector, own_pledges, grades, verdicts, -2)
+    prev_components, prev_score, _, _, _ = scorer(-2)
     if prev_score is None or any(prev_components[n].value is None for n in M.REQUIRED_COMPONENTS):
         result.previous_note = "no previous period with the required figures"
         return result

@@ -43,11 +43,15 @@ def render_table(board: Scoreboard) -> str:
     out.append(_table(rows, ["pledge", "provider", "kind", "grade", "pts", "latest verdict", "period",
                              "reports k/p/b"]))
     out.append("* not counted in the provider's score (a proposal, or ended)")
-    for board_row in data["scoreboards"]:
-        out += ["", f"SCOREBOARD {board_row['sector']} ({board_row['country']})"]
+    boards = [(f"SCOREBOARD {b['sector']} ({b['country']})", b["rows"],
+               {p: data["providers"][p]["sectors"][b["sector"]] for p in b["rows"]}) for b in data["scoreboards"]]
+    boards += [(f"SCOREBOARD {b['sector']}: {b['segment']} ({b['country']})", b["rows"], b["scores"])
+               for b in data.get("segment_boards", [])]
+    for title, board_rows, scores in boards:
+        out += ["", title]
         rows, reasons, stale = [], [], set()
-        for prov in board_row["rows"]:
-            s = data["providers"][prov]["sectors"][board_row["sector"]]
+        for prov in board_rows:
+            s = scores[prov]
             trend = _cell(s["trend"]) if s["comparable_with_previous"] else ("n/c" if s["previous_score"] is not None else "—")
 
             rows.append([s["rank_label"] or "not ranked", prov, _cell(s["score"]), _cell(s["previous_score"]), trend,

@@ -114,6 +114,31 @@ def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
     return "broken", f"{label}: missed by {_fmt(round(miss * 100, 1))}%"
 
 
+def plain_period(period: str) -> str:
+    """2024-H2 → 2024 H2 (as publishers write it)."""
+    return period.replace("-", " ", 1) if len(period) > 4 and period[5] in "HQ" else period
+
+
+def check_rule_term(term: m.PledgeTerm, stat: m.Statistic, source: m.Source | None) -> tuple[str | None, str]:
+    """A published rule's share test, in bands (see RULE_SHARE_* in method.py), with a plain-words reason."""
+    mapping = M.METRIC_MAPPING[term.metric]
+    where = f"{stat.segment}: " if stat.segment else ""
+    what = M.STAT_PLAIN.get(stat.metric, stat.metric.value)
+    origin = f"{source.name if source is not None else stat.source}, {plain_period(stat.period)}"
+    figure = f"{where}{_fmt(stat.value)}% {what} ({origin})"
+    pledge_days, stat_days = term_deadline_days(term), mapping.stat_deadline_days
+    if stat_days is not None and pledge_days is not None and abs(pledge_days - stat_days) > M.DEADLINE_TOLERANCE_DAYS:
+        # the bands are about the rule's own deadline; a figure with another deadline cannot decide
+        return None, (f"{figure} — the figure counts cases within {_fmt(stat_days)} days while the rule sets "
+                      f"{_fmt(round(pledge_days, 2))} days, so it cannot decide")
+    kept_at, broken_below = M.RULE_SHARE_KEPT_AT_LEAST_PCT, M.RULE_SHARE_BROKEN_BELOW_PCT
+    if stat.value >= kept_at:
+        return "kept", f"{figure} — at least {_fmt(kept_at)}%: kept"
+    if stat.value >= broken_below:
+        return "partly-kept", f"{figure} — between {_fmt(broken_below)}% and {_fmt(kept_at)}%: partly kept"
+    return "broken", f"{figure} — below {_fmt(broken_below)}%: broken"
+
+
 def combine(results: list[str]) -> str:
     """All kept → kept; all broken → broken; anything else → partly-kept."""
     if all(r == "kept" for r in results):
@@ -167,9 +192,14 @@ def pledge_verdicts(
                 continue
             if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
                 continue
-            outcome, reason = check_term(term, stat)
-            service = f" ({stat.segment})" if stat.segment else ""
-            per_period[stat.period].append((outcome, f"{term.metric.value}{service}: {reason}", stat))
+            if pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share":
+                outcome, reason = check_rule_term(term, stat, sources.get(stat.source))
+            else:
+                outcome, reason = check_term(term, stat)
+                service = f" ({stat.segment})" if stat.segment else ""
+                reason = f"{term.metric.value}{service}: {reason}"
+            # one row per figure: a firm reporting several segments (product groups) gets each checked
+            per_period[stat.period].append((outcome, reason, stat))
 
     verdicts: list[Verdict] = []
     for period in sorted(per_period, key=period_key):

@@ -257,7 +257,27 @@ class SiteModel:
     def sector_score(self, provider_id: str, sector: str) -> dict:
         return ((self.provider_scores.get(provider_id) or {}).get("sectors") or {}).get(sector) or {}
 
+    def _board_row(self, key: tuple, pid: str, score: dict, is_ranked: bool, board: str, segment: str | None) -> dict:
+        kept, total = self.kept_count(pid)
+        return {
+            "board": board, "sector": key[0], "segment": segment, "country": key[1], "provider": pid,
+            "provider_name": self.providers[pid].name,
+            "rank": score.get("rank") if is_ranked else None,
+            "rank_label": (score.get("rank_label") or (str(score.get("rank")) if is_ranked else None)),
+            "tied": bool(score.get("tied")) if is_ranked else False,
+            "score": score.get("score"),
+            "pledges_kept": kept, "pledges_total": total,
+            "complaint_rate_vs_average": score.get("complaint_rate_vs_average"),
+            "trend": score.get("trend"),
+            "comparable_with_previous": score.get("comparable_with_previous"),
+            "previous_score": score.get("previous_score"),
+            "not_ranked_reason": None if is_ranked else score.get("not_ranked_reason"),
+            "method_version": self.method_version,
+        }
+
     def _scoreboards(self) -> list[dict]:
+        """Sector boards and product-group boards; each country's lead board (e.g. UK banks, FCA) first."""
+        notes = self.scores.get("board_notes") or {}
         boards = []
         listed: dict[tuple, list[str]] = {}
         for board in self.scores.get("scoreboards") or []:
@@ -270,27 +290,26 @@ class SiteModel:
         for key in sorted(set(listed) | set(members), key=lambda k: (str(k[0]), str(k[1]))):
             ranked = listed.get(key, [])
             unranked = [pid for pid in members.get(key, []) if pid not in ranked]
+            bid = f"{key[0]}-{str(key[1]).lower()}"  # the page anchor, as before product-group boards
             rows = []
             for pid in ranked + unranked:
                 score = self.sector_score(pid, key[0])
-                kept, total = self.kept_count(pid)
                 is_ranked = pid in ranked and score.get("rank") is not None
-                rows.append({
-                    "sector": key[0], "country": key[1], "provider": pid, "provider_name": self.providers[pid].name,
-                    "rank": score.get("rank") if is_ranked else None,
-                    "rank_label": (score.get("rank_label") or (str(score.get("rank")) if is_ranked else None)),
-                    "tied": bool(score.get("tied")) if is_ranked else False,
-                    "score": score.get("score"),
-                    "pledges_kept": kept, "pledges_total": total,
-                    "complaint_rate_vs_average": score.get("complaint_rate_vs_average"),
-                    "trend": score.get("trend"),
-                    "comparable_with_previous": score.get("comparable_with_previous"),
-                    "previous_score": score.get("previous_score"),
-                    "not_ranked_reason": None if is_ranked else score.get("not_ranked_reason"),
-                    "method_version": self.method_version,
-                })
-            boards.append({"sector": key[0], "country": key[1], "rows": rows})
-        return boards
+                rows.append(self._board_row(key, pid, score, is_ranked, bid, None))
+            boards.append({"id": bid, "sector": key[0], "country": key[1], "segment": None, "sources": [],
+                           "lead": False, "note": notes.get(bid), "rows": rows})
+        for board in self.scores.get("segment_boards") or []:
+            key, scores = (board.get("sector"), board.get("country")), board.get("scores") or {}
+            rows = []
+            for pid in board.get("rows") or []:
+                if pid in self.providers:
+                    score = scores.get(pid) or {}
+                    rows.append(self._board_row(key, pid, score, score.get("rank") is not None, board.get("id"),
+                                                board.get("segment")))
+            boards.append({"id": board.get("id"), "sector": key[0], "country": key[1], "segment": board.get("segment"),
+                           "sources": list(board.get("sources") or []), "lead": bool(board.get("lead")),
+                           "note": notes.get(board.get("id")), "rows": rows})
+        return sorted(boards, key=lambda b: not b["lead"])  # stable: otherwise the order above
 
     # ---- dates
 
@@ -410,12 +429,13 @@ STAT_COLUMNS = ["id", "provider", "source", "metric", "segment", "period", "valu
                 "sample_size", "series_version", "publisher", "url", "retrieved", "licence", "sha256", "release",
                 "series"]
 STAT_TYPES = {"value": "number", "industry_average": "number", "sample_size": "integer", "retrieved": "date"}
-VERDICT_COLUMNS = ["pledge", "provider", "period", "verdict", "reason", "evidence", "series_version", "comparable"]
+VERDICT_COLUMNS = ["pledge", "kind", "provider", "period", "verdict", "reason", "evidence", "series_version",
+                   "comparable"]
 VERDICT_TYPES = {"comparable": "boolean"}
 PLEDGE_COLUMNS = ["id", "provider", "title", "kind", "category", "language", "grade", "points", "latest_verdict",
                   "published", "effective_from", "effective_to", "url"]
 PLEDGE_TYPES = {"points": "number", "published": "date", "effective_from": "date", "effective_to": "date"}
-BOARD_COLUMNS = ["sector", "country", "provider", "provider_name", "rank", "rank_label", "tied", "score",
+BOARD_COLUMNS = ["board", "sector", "segment", "country", "provider", "provider_name", "rank", "rank_label", "tied", "score",
                  "pledges_kept", "pledges_total", "complaint_rate_vs_average", "trend", "previous_score",
                  "comparable_with_previous", "not_ranked_reason", "method_version"]
 BOARD_TYPES = {"rank": "integer", "tied": "boolean", "score": "number", "pledges_kept": "integer",
@@ -559,7 +579,8 @@ class Generator:
     def verdict_rows(self, pledge) -> list[dict]:
         rows = []
         for verdict in self.m.pledge_score(pledge.id).get("verdicts") or []:
-            rows.append({"pledge": pledge.id, "provider": pledge.provider, "period": verdict.get("period"),
+            rows.append({"pledge": pledge.id, "kind": val(pledge.kind), "provider": pledge.provider,
+                         "period": verdict.get("period"),
                          "verdict": verdict.get("verdict"), "reason": verdict.get("reason"),
                          "evidence": " ".join(verdict.get("evidence") or []),
                          "series_version": verdict.get("series_version"), "comparable": verdict.get("comparable")})

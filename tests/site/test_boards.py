@@ -1,0 +1,83 @@
+"""Product-group boards, the FCA threshold sentence, publisher-order notes and verdicts.csv, on SYNTHETIC data."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+
+import pytest
+
+from conftest import run_build
+from synth import write_fca_dataset
+
+
+@pytest.fixture(scope="module")
+def fca_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fca")
+    data = write_fca_dataset(root / "data")
+    code, out, err = run_build(data, root / "site")
+    assert code == 0, out + err
+    return root
+
+
+def home(site_root, lang):
+    return (site_root / "build/docs" / lang / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang, threshold", [
+    ("en", "The FCA only names firms above its reporting threshold (500 or more complaints in a half-year)"),
+    ("nl", "De FCA noemt alleen bedrijven boven haar rapportagegrens (500 of meer klachten in een halfjaar)"),
+])
+def test_home_leads_with_the_uk_bank_board_and_says_the_fca_threshold(fca_site, lang, threshold):
+    page = home(fca_site, lang)
+    anchors = re.findall(r"\{ #board-([a-z0-9-]+) \}", page)
+    assert anchors[0] == "banking-banking-and-credit-cards-gb", anchors
+    assert "telecoms-gb" in anchors and "insurance-insurance-pure-protection-gb" in anchors
+    lead = page.split("{ #board-banking-banking-and-credit-cards-gb }", 1)[1].split("{ #board-", 1)[0]
+    assert threshold in lead
+    # ranked on complaints per 1,000 accounts: North (1.2) before South (2.5) before East (4.0)
+    order = [lead.index(name) for name in ("North Bank", "South Bank", "East Bank")]
+    assert order == sorted(order)
+    telecoms = page.split("{ #board-telecoms-gb }", 1)[1].split("{ #board-", 1)[0]
+    assert threshold not in telecoms  # only boards with FCA figures carry the sentence
+
+
+def test_energy_board_explains_why_its_order_differs_from_the_star_rating(fca_site):
+    page = home(fca_site, "en")
+    energy = html.unescape(page.split("{ #board-energy-gb }", 1)[1].split("{ #board-", 1)[0])
+    assert ("Our order differs from Citizens Advice's star rating because our score is made of complaint rate (35%)"
+            in energy)
+    assert "Epsilon Energy ranks above Zeta Energy here, though Zeta Energy has the higher star rating" in energy
+    assert "Onze volgorde wijkt af van de sterrenscore van Citizens Advice" in html.unescape(home(fca_site, "nl"))
+    assert "Our order differs" not in page.split("{ #board-energy-gb }", 1)[0]
+
+
+def test_verdicts_csv_has_kind_reason_and_evidence_per_pledge_and_period(fca_site):
+    with (fca_site / "site/data/verdicts.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == ["pledge", "kind", "provider", "period", "verdict", "reason", "evidence",
+                                     "series_version", "comparable"]
+        rows = {(r["pledge"], r["period"]): r for r in reader}
+    north = rows[("north-bank--fca-disp-8-week-final-response", "2024-H2")]
+    assert north["kind"] == "rule" and north["verdict"] == "kept"
+    assert north["reason"] == ("Banking and credit cards: 97.2% of complaints closed within 8 weeks "
+                               "(FCA firm-level complaints data, 2024 H2) — at least 95%: kept")
+    assert north["evidence"].endswith("closed-within-8-weeks-pct--banking-and-credit-cards--2024-h2")
+    assert rows[("south-bank--fca-disp-8-week-final-response", "2024-H2")]["verdict"] == "partly-kept"
+    assert rows[("east-bank--fca-disp-8-week-final-response", "2024-H2")]["verdict"] == "broken"
+
+
+def test_scoreboard_csv_names_the_board_and_segment(fca_site):
+    with (fca_site / "site/data/scoreboard.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    banks = [r for r in rows if r["board"] == "banking-banking-and-credit-cards-gb"]
+    assert [r["provider"] for r in banks] == ["north-bank", "south-bank", "east-bank"]
+    assert {r["segment"] for r in banks} == {"Banking and credit cards"} and banks[0]["rank"] == "1"
+
+
+def test_provider_breakdown_shows_the_weights_used(fca_site):
+    page = (fca_site / "build/docs/en/providers/epsilon-energy.md").read_text(encoding="utf-8")
+    # no pledge recorded: pledge components missing (—); complaints carries all the weight used
+    assert '<tr><th scope="row">Complaint rate</th><td>100.0</td><td>100.0%</td>' in page
+    assert '<tr><th scope="row">Pledge grades</th><td>—</td><td>—</td>' in page  # 1.0.0 showed 0.0 and weight 0.1
