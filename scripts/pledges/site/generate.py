@@ -135,13 +135,43 @@ def word_diff(old: str, new: str) -> Markup:
     return Markup(" ".join(parts))
 
 
+# Spreadsheet formula injection (OWASP, "CSV Injection"): a cell that starts with = + - @ (or their full-width
+# forms) is run as a formula by Excel, LibreOffice or Sheets, and OWASP adds TAB and CR (ASVS: NUL), which
+# importers strip before they look; so contributor or publisher text like "=HYPERLINK(...)" or "-5 days"
+# could run when a reader opens a download. OWASP's rule is applied where a spreadsheet could see a cell begin: at the start of the text,
+# and also after an embedded separator or line break (, ; TAB CR LF), because a spreadsheet that splits on
+# its own locale's separator (Dutch Excel: ";") or misreads the quoting starts a new cell there. A single
+# quote goes before such a formula character (spaces before it are looked past, as importers trim them):
+# the text reads the same and is never evaluated. Every text cell is also wrapped in double quotes, inner
+# quotes doubled. Numbers stay bare and numeric: an int or float is a figure from the validated data or the
+# scores (data values are >= 0 by rule; a trend may be negative, and -1.2 is a number, never a formula),
+# while text that merely looks numeric ("-5 days", "-5") is text and is neutralised. Only CSV changes: the
+# JSON downloads keep every text exactly, since they are data for programs, not sheets.
+FORMULA_CHARS = "=+\\-@\0\uff1d\uff0b\uff0d\uff20"  # (in a regex character class)
+# At the start: also TAB, CR, LF. After an embedded separator: a further separator just starts another cell,
+# checked at the next position, so "a\r\n=b" becomes "a\r\n'=b" and the line break stays whole.
+FORMULA_AT_CELL_START = re.compile(f"^(?=[^\\S\\t\\r\\n]*[{FORMULA_CHARS}\\t\\r\\n])"
+                                   f"|(?<=[,;\\t\\r\\n])(?=[^\\S\\t\\r\\n]*[{FORMULA_CHARS}])")
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell: numbers as numbers, booleans as true/false, text neutralised against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    return FORMULA_AT_CELL_START.sub("'", str(value))
+
+
 def csv_text(columns: list[str], rows: list[dict]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # QUOTE_NONNUMERIC: every text cell quoted, numbers bare (see FORMULA_AT_CELL_START).
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else (str(row[c]).lower() if isinstance(row[c], bool) else row[c])
-                         for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     return buffer.getvalue()
 
 
