@@ -27,48 +27,69 @@ def out():
     return compute(dataset, TODAY).to_dict()
 
 
-def telecoms_score(per_100k: float, average: float) -> float:
-    """Ofcom-only provider with one grade-A pledge (the automatic compensation scheme, verdict no-data)."""
-    complaints = max(0.0, min(100.0, 100 * (2 - per_100k / average) / 1.5))
+def telecoms_score(ratios: list[float]) -> float:
+    """Ofcom-only provider with one grade-A pledge (the automatic compensation scheme, verdict no-data):
+    the complaints component is the mean of its ratios to the published industry average, one per service."""
+    mean = sum(ratios) / len(ratios)
+    complaints = max(0.0, min(100.0, 100 * (2 - mean) / 1.5))
     return (0.35 * complaints + 0.10 * 100) / (0.35 + 0.10)
 
 
-# Ofcom, fixed broadband, complaints per 100,000 customers (whole numbers), industry average 7 (Q4) and 8 (Q3).
-Q4 = {"bt": 8, "ee": 8, "plusnet": 5, "sky": 7, "talktalk": 10, "virgin-media": 5, "vodafone": 11}
-Q3 = {"bt": 9, "ee": 9, "plusnet": 4, "sky": 6, "talktalk": 10, "virgin-media": 7, "vodafone": 10}
+# Ofcom complaints per 100,000 customers (whole numbers), 2025 Q4 and Q3, fixed broadband and landline, typed in
+# from the Ofcom table (tidy copy in /work/shared/datasources/ofcom/more/). Industry averages: broadband 7 (Q4),
+# 8 (Q3); landline 3 (Q4), 4 (Q3).
+FB_Q4 = {"bt": 8, "ee": 8, "plusnet": 5, "sky": 7, "talktalk": 10, "virgin-media": 5, "vodafone": 11}
+FB_Q3 = {"bt": 9, "ee": 9, "plusnet": 4, "sky": 6, "talktalk": 10, "virgin-media": 7, "vodafone": 10, "now-broadband": 4}
+LL_Q4 = {"bt": 5, "ee": 6, "plusnet": 5, "sky": 2, "talktalk": 5, "virgin-media": 2, "vodafone": 3, "now-broadband": 6,
+         "utility-warehouse": 1}
+LL_Q3 = {"bt": 5, "ee": 6, "plusnet": 5, "sky": 2, "talktalk": 6, "virgin-media": 3, "vodafone": 4, "now-broadband": 5,
+         "utility-warehouse": 1}
+Q4 = FB_Q4  # the seven providers in both services
+
+
+def q4_ratios(pid: str) -> list[float]:
+    return [v / avg for table, avg in ((FB_Q4, 7), (LL_Q4, 3)) for v in ([table[pid]] if pid in table else [])]
+
+
+def q3_ratios(pid: str) -> list[float]:
+    return [v / avg for table, avg in ((FB_Q3, 8), (LL_Q3, 4)) for v in ([table[pid]] if pid in table else [])]
 
 
 def test_bt_by_hand(out):
     bt = out["providers"]["bt"]["sectors"]["telecoms"]
-    # complaints 100 × (2 − 8/7) / 1.5 = 57.142857; score (0.35 × 57.142857 + 0.10 × 100) / 0.45 = 66.666…
-    assert bt["components"]["complaints"]["value"] == pytest.approx(57.14, abs=0.01)
+    # ratios 8/7 = 1.142857 and 5/3 = 1.666667, mean 1.404762; complaints 100 × (2 − 1.404762) / 1.5 = 39.68
+    assert bt["components"]["complaints"]["value"] == pytest.approx(39.68, abs=0.01)
     assert bt["components"]["pledge-grades"]["value"] == 100
     assert bt["components"]["pledge-verdicts"]["value"] is None
-    assert bt["score"] == 66.7
-    # previous (2025 Q3): 100 × (2 − 9/8) / 1.5 = 58.333; (20.4167 + 10) / 0.45 = 67.59
-    assert bt["previous_score"] == 67.6
-    assert bt["comparable_with_previous"] is True and bt["trend"] == -0.9
-    assert bt["complaint_rate_vs_average"] == pytest.approx(8 / 7, abs=1e-3)
+    # (0.35 × 39.683 + 0.10 × 100) / 0.45 = 53.09
+    assert bt["score"] == 53.1
+    # previous (2025 Q3): ratios 9/8 and 5/4, mean 1.1875 → 54.167; (18.958 + 10) / 0.45 = 64.35
+    assert bt["previous_score"] == 64.4
+    assert bt["comparable_with_previous"] is True and bt["trend"] == pytest.approx(-11.3, abs=0.05)
+    assert bt["complaint_rate_vs_average"] == pytest.approx((8 / 7 + 5 / 3) / 2, abs=1e-3)
 
 
-def test_telecoms_scores_and_shared_ranks(out):
-    for pid, value in Q4.items():
+def test_telecoms_scores_and_ranks_follow_the_scores(out):
+    expected = {pid: round(telecoms_score(q4_ratios(pid)), 1) for pid in [*Q4, "now-broadband", "utility-warehouse"]}
+    for pid, score in expected.items():
         s = out["providers"][pid]["sectors"]["telecoms"]
-        assert s["score"] == round(telecoms_score(value, 7), 1), pid
-        assert s["previous_score"] == round(telecoms_score(Q3[pid], 8), 1), pid
-    labels = {pid: out["providers"][pid]["sectors"]["telecoms"]["rank_label"] for pid in Q4}
-    # 5, 5 | 7, 8, 8 (one rounding unit apart, so in either order) | 10, 11
-    assert labels == {"plusnet": "=1", "virgin-media": "=1", "sky": "=3", "bt": "=3", "ee": "=3",
-                      "talktalk": "=6", "vodafone": "=6"}
+        assert s["score"] == score, pid
+        assert s["previous_score"] == round(telecoms_score(q3_ratios(pid)), 1), pid
     board = next(b for b in out["scoreboards"] if (b["sector"], b["country"]) == ("telecoms", "GB"))
-    assert board["rows"][:7] == ["plusnet", "virgin-media", "sky", "bt", "ee", "talktalk", "vodafone"]
-    assert set(board["rows"][7:]) == {"hyperoptic", "now-broadband", "utility-warehouse", "zen"}
+    ranked = board["rows"][:len(expected)]
+    assert set(ranked) == set(expected)
+    assert [expected[p] for p in ranked] == sorted(expected.values(), reverse=True)
+    ranks = [out["providers"][p]["sectors"]["telecoms"]["rank"] for p in ranked]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # a better score never has a worse rank
+    assert ranked[0] == "utility-warehouse"  # landline 1 per 100,000 against an average of 3
+    assert set(board["rows"][len(expected):]) == {"hyperoptic", "post-office", "shell-energy", "zen"}
 
 
-def test_now_broadband_missing_from_the_latest_quarter_is_not_ranked(out):
+def test_now_broadband_missing_from_one_service_is_scored_on_the_other(out):
     s = out["providers"]["now-broadband"]["sectors"]["telecoms"]
-    assert s["rank"] is None and s["score"] is None
-    assert "latest period 2025-Q4" in s["not_ranked_reason"]
+    detail = s["components"]["complaints"]["detail"]
+    assert "2025-Q4 landline: 6 vs average 3" in detail and "fixed broadband" not in detail  # no broadband row in 2025 Q4
+    assert s["score"] == round(telecoms_score([6 / 3]), 1) == 22.2
 
 
 # Citizens Advice star-rating panel, Q1 2026: complaints per 10,000 customers of the 16 rated suppliers.
