@@ -447,7 +447,8 @@ MAX_HTML_TAGS = 100_000  # "<" in an HTML page: the HTML parser needs about 1 kB
 PARSE_TIMEOUT_S = 60.0  # wall-clock time to parse one file
 
 # Fixed, not raisable: nothing real comes near them, and what they bound openpyxl keeps in memory.
-MAX_LAYOUT_ELEMENTS = 100_000  # elements of a sheet outside its cells (column widths, merged cells …)
+MAX_LAYOUT_ELEMENTS = 100_000  # elements of a sheet besides its rows and cells (column widths, merged cells …)
+MAX_CELL_ELEMENTS = 1_000  # elements inside one cell or shared string (value, formula, rich-text runs)
 EXCEL_LAST_ROW = 1_048_576  # openpyxl fills every missing row up to a row's number: none may be past this
 
 _UNITS = {"mb": " MB", "_s": " s"}
@@ -683,34 +684,41 @@ class _WorkbookScan:
         what = self.names.get(part, f"part {part!r}")
         url = self.url
         parser = expat.ParserCreate(namespace_separator="}")
-        state = {"depth": 0, "inside": 0, "chars": 0, "sheet": False, "data": False, "layout": 0, "rows": 0,
-                 "row": 0, "row_cells": 0, "column": 0, "strings": 0}
+        state = {"depth": 0, "inside": 0, "chars": 0, "sheet": False, "data": 0, "layout": 0, "rows": 0,
+                 "row": 0, "in_row": 0, "row_cells": 0, "column": 0, "strings": 0, "cell_elements": 0}
 
         def start(name: str, attrs: dict) -> None:
             local = name.rpartition("}")[2]
-            state["depth"] += 1
+            depth = state["depth"] = state["depth"] + 1
             self.elements += 1
             if not self.elements & 0xFFF:
                 self.budget.check(f"{what}")
-            if not state["inside"]:
-                state["chars"] = 0  # text is counted per cell / shared string, or per element elsewhere
-                if local in ("c", "si"):
-                    state["inside"] = state["depth"]
-            if state["depth"] == 1:
+            if state["inside"]:  # within one cell or shared string: its value, formula, rich-text runs
+                state["cell_elements"] += 1
+                if state["cell_elements"] > MAX_CELL_ELEMENTS:
+                    raise CollectError(
+                        f"a cell or string in {what} of {url} is made of more than {MAX_CELL_ELEMENTS:,} elements "
+                        "(rich-text runs …) — no real workbook has that; the file is refused"
+                    )
+                return
+            state["chars"] = 0  # text is counted per cell / shared string, and per element elsewhere
+            if local in ("c", "si"):
+                state["inside"], state["cell_elements"] = depth, 0
+            if depth == 1:
                 state["sheet"] = local == "worksheet"
-            elif state["data"]:
-                if local == "row":
-                    self._row(state, attrs, what)
-                elif local == "c":
-                    self._cell(state, attrs, what)
-            elif local == "sheetData":
-                state["data"] = True
-            elif state["sheet"]:
+            elif state["data"] and local == "row" and depth == state["data"] + 1:
+                state["in_row"] = depth
+                self._row(state, attrs, what)
+            elif state["in_row"] and local == "c" and depth == state["in_row"] + 1:
+                self._cell(state, attrs, what)
+            elif local == "sheetData" and state["sheet"] and not state["data"]:
+                state["data"] = depth
+            elif state["sheet"]:  # everything else openpyxl reads (or keeps) from a sheet
                 state["layout"] += 1
                 if state["layout"] > MAX_LAYOUT_ELEMENTS:
                     raise CollectError(
-                        f"{what} of {url} has more than {MAX_LAYOUT_ELEMENTS:,} layout elements (column widths, merged cells, "
-                        "formatting) — no real sheet has that many; the file is refused"
+                        f"{what} of {url} has more than {MAX_LAYOUT_ELEMENTS:,} elements besides its rows and cells "
+                        "(column widths, merged cells, formatting …) — no real sheet has that many; the file is refused"
                     )
             if local == "si":
                 state["strings"] += 1
@@ -718,11 +726,11 @@ class _WorkbookScan:
                     raise limits.exceeded("max_shared_strings", f"the shared-string table of {url} has more than {limits.max_shared_strings:,} entries")
 
         def end(name: str) -> None:
-            if state["inside"] == state["depth"]:
-                state["inside"] = 0
-            if state["data"] and name.rpartition("}")[2] == "sheetData":
-                state["data"] = False
-            state["depth"] -= 1
+            depth = state["depth"]
+            for key in ("inside", "in_row", "data"):
+                if state[key] == depth:
+                    state[key] = 0
+            state["depth"] = depth - 1
 
         def text(data: str) -> None:
             state["chars"] += len(data)
