@@ -645,7 +645,7 @@ class _WorkbookScan:
     def run(self) -> None:
         import posixpath
 
-        infos = [i for i in self.archive.infolist() if i.filename.lower().endswith((".xml", ".rels"))]
+        infos = [i for i in self.archive.infolist() if self._is_xml(i)]
         names = {i.filename for i in infos}
         book = next((n for n in sorted(names) if n.lower().endswith("workbook.xml")), None)
         rels = book and posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
@@ -657,6 +657,14 @@ class _WorkbookScan:
         for info in infos:
             if info not in first:
                 self._scan(info)
+
+    def _is_xml(self, info) -> bool:
+        """By content, not name: openpyxl parses whatever part the relationships point to."""
+        if info.filename.lower().endswith((".xml", ".rels")):
+            return True
+        with self.archive.open(info) as stream:
+            head = stream.read(64)
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
 
     def _name_sheets(self, book: str, rels: str) -> None:
         """Sheet names for the messages, from workbook.xml and its relationships (best effort)."""
@@ -684,7 +692,7 @@ class _WorkbookScan:
         what = self.names.get(part, f"part {part!r}")
         url = self.url
         parser = expat.ParserCreate(namespace_separator="}")
-        state = {"depth": 0, "inside": 0, "chars": 0, "sheet": False, "data": 0, "layout": 0, "rows": 0,
+        state = {"depth": 0, "inside": 0, "chars": 0, "sheet": False, "layout": 0, "rows": 0,
                  "row": 0, "in_row": 0, "row_cells": 0, "column": 0, "strings": 0, "cell_elements": 0}
 
         def start(name: str, attrs: dict) -> None:
@@ -704,16 +712,15 @@ class _WorkbookScan:
             state["chars"] = 0  # text is counted per cell / shared string, and per element elsewhere
             if local in ("c", "si"):
                 state["inside"], state["cell_elements"] = depth, 0
+            # openpyxl takes a <row> wherever it is (and whatever the part's root), so every one is counted
             if depth == 1:
                 state["sheet"] = local == "worksheet"
-            elif state["data"] and local == "row" and depth == state["data"] + 1:
+            elif local == "row":
                 state["in_row"] = depth
                 self._row(state, attrs, what)
-            elif state["in_row"] and local == "c" and depth == state["in_row"] + 1:
+            elif state["in_row"] and local == "c":
                 self._cell(state, attrs, what)
-            elif local == "sheetData" and state["sheet"] and not state["data"]:
-                state["data"] = depth
-            elif state["sheet"]:  # everything else openpyxl reads (or keeps) from a sheet
+            elif state["sheet"] and local != "sheetData":  # everything else openpyxl reads (or keeps) from a sheet
                 state["layout"] += 1
                 if state["layout"] > MAX_LAYOUT_ELEMENTS:
                     raise CollectError(
@@ -727,7 +734,7 @@ class _WorkbookScan:
 
         def end(name: str) -> None:
             depth = state["depth"]
-            for key in ("inside", "in_row", "data"):
+            for key in ("inside", "in_row"):
                 if state[key] == depth:
                     state[key] = 0
             state["depth"] = depth - 1
@@ -735,7 +742,7 @@ class _WorkbookScan:
         def text(data: str) -> None:
             state["chars"] += len(data)
             if state["chars"] > limits.max_cell_chars:
-                place = f"row {state['row']:,} of {what}" if state["data"] else what
+                place = f"row {state['row']:,} of {what}" if state["in_row"] else what
                 raise limits.exceeded("max_cell_chars", f"a cell or string in {place} of {url} has more than {limits.max_cell_chars:,} characters")
 
         def doctype(*_args) -> None:
