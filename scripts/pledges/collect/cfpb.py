@@ -8,7 +8,8 @@ The last ``trailing_quarters`` complete quarters are pulled again on every run, 
 complaints are published late and "In progress" later closes.
 
 params: ``base_url``, ``trailing_quarters`` (default 4), ``include_current_quarter`` (default
-false), ``min_interval_s`` (3.0 keeps within the API's 20 requests a minute).
+false), ``min_interval_s`` (3.0 keeps within the API's 20 requests a minute); ``max_json_mb`` and
+``max_json_depth`` bound one answer (see ``common.Limits``).
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ TIMELY_KEYS = ("Yes", "No")
 
 def parse(ctx: Context, provider: str, period: str, response: Response) -> list[Record]:
     url = response.url
-    data = read_json(response)
+    data = read_json(response, ctx.limits.budget(url))
     if not isinstance(data, dict):
         raise CollectError(f"expected a JSON object from {url}; found {type(data).__name__}")
     if data.get("timed_out") is True:

@@ -13,6 +13,9 @@ Accepted layout (the only one seen: a supplier × quarter panel, one row per sup
   ``Complaints per 10,000 customers``) → complaints-per-10k.
   ``params.columns`` ({header: metric}) replaces this table of names.
 
+params: ``base_url``; ``files: [{path}]`` or ``link_pattern``; the bounds on what a file may hold
+(``max_rows``, ``max_columns``, ``max_cell_chars``, ``max_line_chars`` … — see ``common.Limits``).
+
 Anything else fails, naming the columns expected and the columns found.
 """
 
@@ -58,10 +61,14 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 
 def parse(ctx: Context, response: Response) -> list[Record]:
-    rows = [r for r in read_csv_rows(response, "a Citizens Advice star-rating CSV") if any(cell(v) for v in r)]
-    if not rows:
+    # Streamed: the header is the first non-blank row, each later row is turned into records as it comes.
+    rows = ((line, r) for line, r in read_csv_rows(response, "a Citizens Advice star-rating CSV", ctx.limits.budget(response.url))
+            if any(cell(v) for v in r))
+    first = next(rows, None)
+    if first is None:
         raise CollectError(f"expected a header row in {response.url}; found an empty file")
-    header = [cell(v).lower() for v in rows[0]]
+    raw_header = first[1]
+    header = [cell(v).lower() for v in raw_header]
 
     def find(names: tuple[str, ...]) -> int | None:
         return next((header.index(n) for n in names if n in header), None)
@@ -76,30 +83,32 @@ def parse(ctx: Context, response: Response) -> list[Record]:
         missing.insert(1 if supplier_col is None else 0, "quarter")
     if missing:
         raise CollectError(
-            f"expected columns {shown(missing)} in the header of {response.url}; found columns {shown(rows[0], 20)}"
+            f"expected columns {shown(missing)} in the header of {response.url}; found columns {shown(raw_header, 20)}"
         )
-    if len(rows) == 1:
-        raise CollectError(f"{response.url} has a header but no supplier rows — the table is empty")
     names = ctx.providers_by_name()
     records: list[Record] = []
-    for line, row in enumerate(rows[1:], start=2):
+    seen = False
+    for line, row in rows:
+        seen = True
         values = [cell(v) for v in row]
         supplier = values[supplier_col] if supplier_col < len(values) else ""
         period = parse_quarter(values[quarter_col] if quarter_col < len(values) else "")
         if not period:
-            raise CollectError(f"expected a quarter like 'Q1 2026' in column {rows[0][quarter_col]!r}, row {line} of {response.url}; found {values[quarter_col] if quarter_col < len(values) else ''!r}")
+            raise CollectError(f"expected a quarter like 'Q1 2026' in column {raw_header[quarter_col]!r}, line {line} of {response.url}; found {values[quarter_col] if quarter_col < len(values) else ''!r}")
         provider = names.get(supplier)
         if provider is None:
             continue
         for metric, col in metric_cols.items():
-            value = parse_number(values[col] if col < len(values) else None, f"{supplier!r} {period} {rows[0][col]!r}")
+            value = parse_number(values[col] if col < len(values) else None, f"{supplier!r} {period} {raw_header[col]!r}")
             if value is None:
                 continue
             low, high = LIMITS[metric]
             if not low <= value <= high:
-                raise CollectError(f"{supplier!r} {period}: {rows[0][col]!r} is {value}, outside {low}–{high} — value out of range")
+                raise CollectError(f"{supplier!r} {period}: {raw_header[col]!r} is {value}, outside {low}–{high} — value out of range")
             records.append(ctx.statistic(response, provider=provider.id, metric=metric, period=period, value=value,
-                                         note=f"column {cell(rows[0][col])!r}, supplier {supplier!r}"))
+                                         note=f"column {cell(raw_header[col])!r}, supplier {supplier!r}"))
+    if not seen:
+        raise CollectError(f"{response.url} has a header but no supplier rows — the table is empty")
     return records
 
 

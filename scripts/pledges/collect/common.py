@@ -16,9 +16,11 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Iterable
+from functools import cached_property
+from typing import Any, Iterable, Iterator
 
 from .. import models as m
 from ..dataset import Dataset, figure_id, series_id, slug
@@ -54,6 +56,11 @@ class Context:
     @property
     def params(self) -> dict:
         return self.source.params
+
+    @cached_property
+    def limits(self) -> "Limits":
+        """The bounds on what one file of this source may hold (defaults below, ``params`` may raise them)."""
+        return Limits.from_params(self.params, self.source.id)
 
     # --------------------------------------------------------------- fetching
 
@@ -224,12 +231,17 @@ def decode_text(response: Response) -> str:
     return body.decode("latin-1")
 
 
-def read_json(response: Response) -> Any:
+def read_json(response: Response, budget: "Budget") -> Any:
     refuse_html(response, "JSON")
+    limits, size = budget.limits, len(response.body)
+    if size > limits.bytes("max_json_mb"):
+        raise limits.exceeded("max_json_mb", f"the JSON from {response.url} is {size / 1e6:,.1f} MB")
     if not response.body.strip():
         raise CollectError(f"expected JSON from {response.url}, found an empty body")
     try:
-        return json.loads(response.body.decode("utf-8-sig"))
+        data = json.loads(response.body.decode("utf-8-sig"))
+    except RecursionError:  # nested deeper than the interpreter's recursion limit (about 1,000)
+        raise limits.exceeded("max_json_depth", f"the JSON from {response.url} is nested more than 1,000 levels deep") from None
     except UnicodeDecodeError:
         raise CollectError(f"expected JSON (UTF-8) from {response.url}, found bytes that are not UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -238,17 +250,9 @@ def read_json(response: Response) -> Any:
         raise CollectError(
             f"expected JSON from {response.url}, found invalid JSON at byte {exc.pos} of {size}: {exc.msg}{cut}"
         ) from None
-
-
-def read_csv_rows(response: Response, expected: str) -> list[list[str]]:
-    refuse_html(response, expected)
-    text = decode_text(response)
-    if not text.strip():
-        raise CollectError(f"expected {expected} from {response.url}, found an empty file")
-    try:
-        return [row for row in csv.reader(io.StringIO(text))]
-    except csv.Error as exc:
-        raise CollectError(f"expected {expected} from {response.url}, found text that is not CSV ({exc})") from None
+    if _json_depth_over(data, limits.max_json_depth):
+        raise limits.exceeded("max_json_depth", f"the JSON from {response.url} is nested more than {limits.max_json_depth:,} levels deep")
+    return data
 
 
 def cell(value: Any) -> str:
@@ -281,6 +285,10 @@ __all__ = [
     "parse_quarter",
     "read_json",
     "read_csv_rows",
+    "Limits",
+    "Budget",
+    "sheet_rows",
+    "check_html_size",
     "refuse_html",
     "cell",
     "norm",
@@ -337,6 +345,7 @@ def discover_links(ctx: Context, pattern: str, latest: int, what: str) -> list[F
     from urllib.parse import urljoin
 
     page = ctx.fetch(ctx.base_url, accept="text/html", conditional=False)
+    check_html_size(page, ctx.limits.budget(page.url))
     try:
         regex = re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
@@ -381,9 +390,11 @@ def process_files(ctx: Context, loaded: list[tuple[str | None, Response]], parse
     return records
 
 
-def open_workbook(response: Response, period: str | None):
-    """The XLSX body of a half-yearly workbook (FCA, FOS), or a CollectError saying what was found."""
+def open_workbook(response: Response, period: str | None, budget: "Budget"):
+    """The XLSX body of a half-yearly workbook (FCA, FOS), checked against the bounds, opened read-only;
+    or a CollectError saying what was found."""
     import zipfile
+    import zlib
 
     import openpyxl
 
@@ -391,8 +402,426 @@ def open_workbook(response: Response, period: str | None):
         raise CollectError(f"cannot tell the half-year of {response.url} — give `period: YYYY-H1` in params.files")
     refuse_html(response, "an XLSX workbook")
     try:
+        check_workbook_zip(response.body, response.url, budget)
         return openpyxl.load_workbook(io.BytesIO(response.body), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, KeyError, OSError, ValueError) as exc:
         raise CollectError(
             f"expected an XLSX workbook from {response.url}; found a file openpyxl cannot read ({type(exc).__name__})"
         ) from None
+
+
+# --------------------------------------------------------------------------- bounds on what one file may hold
+#
+# A file at a publisher's address (or a hostile one in its place) can hold millions of rows, a zip
+# bomb or a cell of megabytes; unbounded, one such workbook took 292 s and 815 MB to parse. Each bound
+# is far above the real files — the FCA workbooks 2022-H1 … 2025-H1 have at most 8,766 rows and 11
+# columns in a sheet, 32,711 characters in a cell, 1.5 MB in one part and ~4 MB unzipped; the Ofcom and
+# Citizens Advice CSVs at most 1,708 rows, 17 columns and lines under 600 characters; CFPB answers
+# under 200 kB — so only a file of another order fails, and then within seconds, in bounded memory,
+# with a message naming the bound. A source raises a bound with the same name in its ``params``.
+
+MAX_ROWS = 200_000  # rows in one sheet / records in one CSV file
+MAX_COLUMNS = 1_000  # cells in one row, and the last column a sheet may use
+MAX_CELLS = 2_000_000  # cells in one file (every sheet of a workbook together)
+MAX_CELL_CHARS = 100_000  # characters in one cell or shared string (Excel itself stops at 32,767)
+MAX_LINE_CHARS = 1_000_000  # characters in one CSV line, checked before the csv module splits it
+MAX_UNZIPPED_MB = 100.0  # an XLSX workbook's parts together, uncompressed
+MAX_PART_MB = 20.0  # one part of it, uncompressed
+MAX_PARTS = 1_000  # parts in the zip
+MAX_SHARED_STRINGS = 1_000_000  # entries in a workbook's shared-string table (openpyxl loads it whole)
+MAX_JSON_MB = 10.0
+MAX_JSON_DEPTH = 64
+MAX_HTML_MB = 5.0
+MAX_HTML_TAGS = 100_000  # "<" in an HTML page: the HTML parser needs about 1 kB per element
+PARSE_TIMEOUT_S = 60.0  # wall-clock time to parse one file
+
+# Fixed, not raisable: nothing real comes near them, and what they bound openpyxl keeps in memory.
+MAX_LAYOUT_ELEMENTS = 100_000  # elements of a sheet besides its rows and cells (column widths, merged cells …)
+MAX_CELL_ELEMENTS = 1_000  # elements inside one cell or shared string (value, formula, rich-text runs)
+EXCEL_LAST_ROW = 1_048_576  # openpyxl fills every missing row up to a row's number: none may be past this
+
+_UNITS = {"mb": " MB", "_s": " s"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds in force for one source: the defaults above, or ``params.<name>``."""
+
+    max_rows: int = MAX_ROWS
+    max_columns: int = MAX_COLUMNS
+    max_cells: int = MAX_CELLS
+    max_cell_chars: int = MAX_CELL_CHARS
+    max_line_chars: int = MAX_LINE_CHARS
+    max_unzipped_mb: float = MAX_UNZIPPED_MB
+    max_part_mb: float = MAX_PART_MB
+    max_parts: int = MAX_PARTS
+    max_shared_strings: int = MAX_SHARED_STRINGS
+    max_json_mb: float = MAX_JSON_MB
+    max_json_depth: int = MAX_JSON_DEPTH
+    max_html_mb: float = MAX_HTML_MB
+    max_html_tags: int = MAX_HTML_TAGS
+    parse_timeout_s: float = PARSE_TIMEOUT_S
+    source_id: str = ""
+
+    @classmethod
+    def from_params(cls, params: dict | None, source_id: str = "") -> "Limits":
+        params = params or {}
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            raw = params.get(spec.name)
+            if spec.name == "source_id" or raw is None:
+                continue
+            whole = spec.type == "int"
+            number = None if isinstance(raw, bool) else _as_number(raw)
+            if number is None or not math.isfinite(number) or number <= 0 or (whole and number != int(number)):
+                kind = "a whole number" if whole else "a number"
+                raise CollectError(
+                    f"params.{spec.name} is {raw!r}; write {kind} above zero (the default is {cls._show(spec.name, spec.default)}) "
+                    f"in data/sources/{source_id}.yaml"
+                )
+            values[spec.name] = int(number) if whole else number
+        return cls(source_id=source_id, **values)
+
+    @staticmethod
+    def _show(name: str, value: float) -> str:
+        unit = next((u for end, u in _UNITS.items() if name.endswith(end)), "")
+        return f"{value:,g}{unit}" if unit else f"{value:,}"
+
+    def exceeded(self, name: str, what: str) -> CollectError:
+        """The plain failure for a file over bound ``name``: what was found, the bound, how to raise it."""
+        where = f"data/sources/{self.source_id}.yaml" if self.source_id else "the source's record"
+        return CollectError(
+            f"{what}; the limit is {self._show(name, getattr(self, name))} — a file this large is refused "
+            f"(if it is genuine, raise params.{name} in {where})"
+        )
+
+    def bytes(self, name: str) -> int:
+        return int(getattr(self, name) * 1_000_000)
+
+    def budget(self, url: str) -> "Budget":
+        return Budget(self, url)
+
+
+def _as_number(raw: Any) -> float | None:
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+class Budget:
+    """One file's parse: its limits and the wall-clock deadline the parse loops check as they go."""
+
+    def __init__(self, limits: Limits, url: str):
+        self.limits = limits
+        self.url = url
+        self.deadline = time.monotonic() + limits.parse_timeout_s
+
+    def check(self, where: str) -> None:
+        if time.monotonic() > self.deadline:
+            raise self.limits.exceeded(
+                "parse_timeout_s", f"parsing {self.url} took over {self.limits.parse_timeout_s:g} s (stopped at {where})"
+            )
+
+
+# ----- CSV
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _bounded_lines(text: str, url: str, limits: Limits) -> Iterator[str]:
+    """The lines of ``text`` (ends kept, for the csv module), refusing one longer than max_line_chars
+    before it is cut out — so a line of five million columns is never handed to the csv module."""
+    limit = limits.max_line_chars
+    start, number, size = 0, 0, len(text)
+    while start < size:
+        number += 1
+        match = _LINE_BREAK.search(text, start, start + limit + 2)  # look no further than a line may go
+        end = match.start() if match else size
+        if end - start > limit:
+            raise limits.exceeded("max_line_chars", f"line {number:,} of {url} has more than {limit:,} characters")
+        stop = match.end() if match else size
+        yield text[start:stop]
+        start = stop
+
+
+def read_csv_rows(response: Response, expected: str, budget: Budget) -> Iterator[tuple[int, list[str]]]:
+    """(line number, row) of a CSV file, streamed: rows, columns, cells, cell and line sizes and the
+    parse time are counted as it goes, and the first bound crossed fails the source."""
+    refuse_html(response, expected)
+    text = decode_text(response)
+    if not text or text.isspace():
+        raise CollectError(f"expected {expected} from {response.url}, found an empty file")
+    limits, url = budget.limits, response.url
+    # The csv module's own field limit is process-wide (default 131,072): only ever raise it, so a
+    # multi-line quoted field stops there at the latest; max_cell_chars is checked on every field below.
+    if csv.field_size_limit() <= limits.max_cell_chars:
+        csv.field_size_limit(limits.max_cell_chars + 1)
+    reader = csv.reader(_bounded_lines(text, url, limits))
+    cells = 0
+    try:
+        for count, row in enumerate(reader, start=1):
+            line = reader.line_num
+            if count > limits.max_rows:
+                raise limits.exceeded("max_rows", f"{url} has more than {limits.max_rows:,} rows (stopped at line {line:,})")
+            if len(row) > limits.max_columns:
+                raise limits.exceeded("max_columns", f"line {line:,} of {url} has {len(row):,} columns")
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise limits.exceeded("max_cells", f"{url} has more than {limits.max_cells:,} cells (stopped at line {line:,})")
+            if row and max(map(len, row)) > limits.max_cell_chars:
+                longest = max(map(len, row))
+                raise limits.exceeded("max_cell_chars", f"a cell on line {line:,} of {url} has {longest:,} characters")
+            if not count % 1024:
+                budget.check(f"line {line:,}")
+            yield line, row
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise limits.exceeded(
+                "max_cell_chars", f"a cell ending on line {reader.line_num:,} of {url} has more than {limits.max_cell_chars:,} characters"
+            ) from None
+        raise CollectError(f"expected {expected} from {response.url}, found text that is not CSV ({exc})") from None
+
+
+# ----- JSON and HTML
+
+
+def _json_depth_over(data: Any, limit: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def check_html_size(response: Response, budget: Budget) -> None:
+    """Before an HTML page goes to the parser (which needs ~1 kB per element): its size and tag count."""
+    limits, size = budget.limits, len(response.body)
+    if size > limits.bytes("max_html_mb"):
+        raise limits.exceeded("max_html_mb", f"the page {response.url} is {size / 1e6:,.1f} MB")
+    tags = response.body.count(b"<")
+    if tags > limits.max_html_tags:
+        raise limits.exceeded("max_html_tags", f"the page {response.url} has {tags:,} tags (counting every '<')")
+
+
+# ----- XLSX
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+class _WorkbookScan:
+    """One streaming pass (expat, 64 kB at a time) over the XML parts of an XLSX zip before openpyxl
+    sees them: openpyxl materialises a whole <row> with its cells, fills every missing row up to a
+    row's number, loads the shared strings whole and keeps elements it has read, so what it would
+    hold is counted here first and the first bound crossed fails the file."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, archive, url: str, budget: Budget):
+        self.archive, self.url, self.budget, self.limits = archive, url, budget, budget.limits
+        self.cells = 0
+        self.names: dict[str, str] = {}  # part → "sheet 'Opened'"
+        self.elements = 0
+
+    def run(self) -> None:
+        import posixpath
+
+        infos = [i for i in self.archive.infolist() if self._is_xml(i)]
+        names = {i.filename for i in infos}
+        book = next((n for n in sorted(names) if n.lower().endswith("workbook.xml")), None)
+        rels = book and posixpath.join(posixpath.dirname(book), "_rels", posixpath.basename(book) + ".rels")
+        first = [i for i in infos if i.filename in (book, rels)]  # scanned, then read for the sheet names
+        for info in first:
+            self._scan(info)
+        if book and rels in names:
+            self._name_sheets(book, rels)
+        for info in infos:
+            if info not in first:
+                self._scan(info)
+
+    def _is_xml(self, info) -> bool:
+        """By content, not name: openpyxl parses whatever part the relationships point to."""
+        if info.filename.lower().endswith((".xml", ".rels")):
+            return True
+        with self.archive.open(info) as stream:
+            head = stream.read(64)
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+    def _name_sheets(self, book: str, rels: str) -> None:
+        """Sheet names for the messages, from workbook.xml and its relationships (best effort)."""
+        import posixpath
+        from xml.etree import ElementTree
+
+        try:
+            targets = {}
+            for node in ElementTree.fromstring(self.archive.read(rels)):
+                target = node.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(book), target))
+                targets[node.get("Id")] = path
+            for node in ElementTree.fromstring(self.archive.read(book)).iter():
+                if node.tag.rpartition("}")[2] == "sheet":
+                    rid = next((v for k, v in node.attrib.items() if k.rpartition("}")[2] == "id"), None)
+                    if rid in targets:
+                        self.names[targets[rid]] = f"sheet {node.get('name')!r}"
+        except Exception:  # noqa: BLE001 - a malformed part is reported by the scan itself
+            self.names = {}
+
+    def _scan(self, info) -> None:
+        from xml.parsers import expat
+
+        limits, part = self.limits, info.filename
+        what = self.names.get(part, f"part {part!r}")
+        url = self.url
+        parser = expat.ParserCreate(namespace_separator="}")
+        state = {"depth": 0, "inside": 0, "chars": 0, "sheet": False, "layout": 0, "rows": 0,
+                 "row": 0, "in_row": 0, "row_cells": 0, "column": 0, "strings": 0, "cell_elements": 0}
+
+        def start(name: str, attrs: dict) -> None:
+            local = name.rpartition("}")[2]
+            depth = state["depth"] = state["depth"] + 1
+            self.elements += 1
+            if not self.elements & 0xFFF:
+                self.budget.check(f"{what}")
+            if state["inside"]:  # within one cell or shared string: its value, formula, rich-text runs
+                state["cell_elements"] += 1
+                if state["cell_elements"] > MAX_CELL_ELEMENTS:
+                    raise CollectError(
+                        f"a cell or string in {what} of {url} is made of more than {MAX_CELL_ELEMENTS:,} elements "
+                        "(rich-text runs …) — no real workbook has that; the file is refused"
+                    )
+                return
+            state["chars"] = 0  # text is counted per cell / shared string, and per element elsewhere
+            if local in ("c", "si"):
+                state["inside"], state["cell_elements"] = depth, 0
+            # openpyxl takes a <row> wherever it is (and whatever the part's root), so every one is counted
+            if depth == 1:
+                state["sheet"] = local == "worksheet"
+            elif local == "row":
+                state["in_row"] = depth
+                self._row(state, attrs, what)
+            elif state["in_row"] and local == "c":
+                self._cell(state, attrs, what)
+            elif state["sheet"] and local != "sheetData":  # everything else openpyxl reads (or keeps) from a sheet
+                state["layout"] += 1
+                if state["layout"] > MAX_LAYOUT_ELEMENTS:
+                    raise CollectError(
+                        f"{what} of {url} has more than {MAX_LAYOUT_ELEMENTS:,} elements besides its rows and cells "
+                        "(column widths, merged cells, formatting …) — no real sheet has that many; the file is refused"
+                    )
+            if local == "si":
+                state["strings"] += 1
+                if state["strings"] > limits.max_shared_strings:
+                    raise limits.exceeded("max_shared_strings", f"the shared-string table of {url} has more than {limits.max_shared_strings:,} entries")
+
+        def end(name: str) -> None:
+            depth = state["depth"]
+            for key in ("inside", "in_row"):
+                if state[key] == depth:
+                    state[key] = 0
+            state["depth"] = depth - 1
+
+        def text(data: str) -> None:
+            state["chars"] += len(data)
+            if state["chars"] > limits.max_cell_chars:
+                place = f"row {state['row']:,} of {what}" if state["in_row"] else what
+                raise limits.exceeded("max_cell_chars", f"a cell or string in {place} of {url} has more than {limits.max_cell_chars:,} characters")
+
+        def doctype(*_args) -> None:
+            # OOXML parts may not declare a DTD (ECMA-376 part 2); refusing it rules out entity expansion.
+            raise CollectError(f"expected an XLSX workbook from {url}; its part {part!r} declares a DTD, which workbooks never do")
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        parser.StartDoctypeDeclHandler = doctype
+        try:
+            with self.archive.open(info) as stream:
+                while chunk := stream.read(self.CHUNK):
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise CollectError(f"expected an XLSX workbook from {url}; its part {part!r} is not well-formed XML ({exc})") from None
+
+    def _row(self, state: dict, attrs: dict, what: str) -> None:
+        limits = self.limits
+        state["rows"] += 1
+        if state["rows"] > limits.max_rows:
+            raise limits.exceeded("max_rows", f"{what} of {self.url} has more than {limits.max_rows:,} rows")
+        raw = attrs.get("r")
+        if raw is None:
+            number = state["row"] + 1
+        else:
+            value = _as_number(raw)
+            if value is None or not math.isfinite(value) or value != int(value) or value < 1:
+                raise CollectError(f"expected whole row numbers in {what} of {self.url}; found row number {raw[:40]!r}")
+            number = int(value)
+        if number > EXCEL_LAST_ROW:
+            raise CollectError(
+                f"{what} of {self.url} has a row numbered {number:,}, past the last row a spreadsheet can have "
+                f"({EXCEL_LAST_ROW:,}) — the file is refused"
+            )
+        state["row"], state["row_cells"], state["column"] = number, 0, 0
+
+    def _cell(self, state: dict, attrs: dict, what: str) -> None:
+        limits = self.limits
+        state["row_cells"] += 1
+        self.cells += 1
+        raw = attrs.get("r")
+        letters = re.match(r"[A-Za-z]{1,4}", raw) if raw else None
+        column = _column_number(letters.group()) if letters else state["column"] + 1
+        state["column"] = column
+        if state["row_cells"] > limits.max_columns or column > limits.max_columns:
+            shown_column = f"column {letters.group().upper()} ({column:,})" if letters else f"column {column:,}"
+            raise limits.exceeded("max_columns", f"row {state['row']:,} of {what} of {self.url} has a cell in {shown_column}")
+        if self.cells > limits.max_cells:
+            raise limits.exceeded("max_cells", f"the workbook {self.url} has more than {limits.max_cells:,} cells (stopped in {what})")
+
+
+def check_workbook_zip(body: bytes, url: str, budget: Budget):
+    """The zip of an XLSX workbook, checked against the bounds before any part is parsed: parts,
+    their declared uncompressed sizes (zipfile stops reading a part at its declared size and then
+    fails its CRC, so a part cannot unzip to more) and a streaming scan of every XML part."""
+    import zipfile
+
+    limits = budget.limits
+    # Every central-directory entry starts with this signature; counted before zipfile builds an
+    # object per entry (a zip of a million empty entries fits under the download cap).
+    entries = body.count(b"PK\x01\x02")
+    if entries > limits.max_parts:
+        raise limits.exceeded("max_parts", f"the workbook {url} has {entries:,} parts in its zip")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    infos = archive.infolist()
+    if len(infos) > limits.max_parts:
+        raise limits.exceeded("max_parts", f"the workbook {url} has {len(infos):,} parts in its zip")
+    total = 0
+    for info in infos:
+        if info.file_size > limits.bytes("max_part_mb"):
+            raise limits.exceeded(
+                "max_part_mb", f"the part {info.filename!r} of the workbook {url} unzips to {info.file_size / 1e6:,.1f} MB "
+                f"(from {info.compress_size / 1e6:,.1f} MB)"
+            )
+        total += info.file_size
+    if total > limits.bytes("max_unzipped_mb"):
+        raise limits.exceeded("max_unzipped_mb", f"the workbook {url} unzips to {total / 1e6:,.1f} MB")
+    _WorkbookScan(archive, url, budget).run()
+    return archive
+
+
+def sheet_rows(workbook, sheet: str, budget: Budget) -> Iterator[tuple]:
+    """The rows of one sheet as values, with the parse deadline checked as they come. The sheet's
+    <dimension> claim is not used: the FCA's 2023-H1 workbook claims A1:J1048571 for 234 rows; rows
+    and columns were counted by the scan, and a missing row comes back as an empty one."""
+    ws = workbook[sheet]
+    ws.reset_dimensions()
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if not number & 0xFFF:
+            budget.check(f"row {number:,} of sheet {sheet!r}")
+        yield row

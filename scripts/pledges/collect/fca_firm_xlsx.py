@@ -9,7 +9,8 @@ holding "Firm Name" (BOM and spaces ignored). Sheet names drift between periods 
 are found by keywords. Proportions 0–1 become percentages; a value outside 0–1 fails.
 
 params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``latest``) for links on the
-index page; optional ``product_groups`` (the column names to read).
+index page; optional ``product_groups`` (the column names to read); the bounds on what a workbook
+may hold (``max_rows``, ``max_columns``, ``max_cell_chars``, ``max_part_mb`` … — see ``common.Limits``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import re
 
 from .. import models as m
 from .common import (
-    load_files, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
-    shown,
+    load_files, Budget, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
+    sheet_rows, shown,
 )
 
 MODULE = "fca_firm_xlsx"
@@ -64,10 +65,9 @@ def find_sheets(names: list[str]) -> dict[str, str]:
     return roles
 
 
-def read_table(workbook, sheet: str, groups: list[str], url: str) -> dict[str, dict[str, object]]:
+def read_table(workbook, sheet: str, groups: list[str], url: str, budget: Budget) -> dict[str, dict[str, object]]:
     """firm name → {product group → raw value}. Fails when the header or the rows are missing."""
-    ws = workbook[sheet]
-    rows = ws.iter_rows(values_only=True)
+    rows = sheet_rows(workbook, sheet, budget)
     header: list[str] | None = None
     first_rows = []
     for _ in range(HEADER_SCAN_ROWS):
@@ -108,11 +108,12 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
-    workbook = open_workbook(response, period)
+    budget = ctx.limits.budget(response.url)
+    workbook = open_workbook(response, period, budget)
     try:
         groups = [str(g) for g in ctx.params.get("product_groups") or PRODUCT_GROUPS]
         sheets = find_sheets(list(workbook.sheetnames))
-        tables = {role: read_table(workbook, name, groups, response.url) for role, name in sheets.items()}
+        tables = {role: read_table(workbook, name, groups, response.url, budget) for role, name in sheets.items()}
     finally:
         workbook.close()
     names = ctx.providers_by_name()

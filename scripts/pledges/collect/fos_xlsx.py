@@ -10,7 +10,9 @@ cases are its "Total" column, or the sum of the category columns when there is n
 "total") and footnote rows starting with "*" are skipped. No real FOS workbook was available:
 the layout follows the project's source notes and the tests use a synthetic workbook of that layout.
 
-params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``latest``).
+params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``latest``); the bounds on
+what a workbook may hold (``max_rows``, ``max_columns``, ``max_cell_chars``, ``max_part_mb`` … — see
+``common.Limits``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import itertools
 
 from .. import models as m
 from .common import (
-    load_files, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
-    shown,
+    load_files, Budget, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
+    sheet_rows, shown,
 )
 
 MODULE = "fos_xlsx"
@@ -57,15 +59,15 @@ def _header(rows, sheet: str, url: str):
     return values, name_col, itertools.chain(buffered[index + 1:], rows)
 
 
-def _open_table(workbook, wanted: str, url: str):
+def _open_table(workbook, wanted: str, url: str, budget: Budget):
     """(sheet name, header, column of the business name, the rows under the header) of one sheet."""
     sheet = _find_sheet(workbook, wanted, url)
-    header, name_col, rows = _header(workbook[sheet].iter_rows(values_only=True), sheet, url)
+    header, name_col, rows = _header(sheet_rows(workbook, sheet, budget), sheet, url)
     return sheet, header, name_col, rows
 
 
-def read_new_cases(workbook, url: str) -> dict[str, float]:
-    sheet, header, name_col, rows = _open_table(workbook, "new cases", url)
+def read_new_cases(workbook, url: str, budget: Budget) -> dict[str, float]:
+    sheet, header, name_col, rows = _open_table(workbook, "new cases", url, budget)
     lower = [h.lower() for h in header]
     total_col = next((i for i, h in enumerate(lower) if h in ("total", "total new cases", "new cases")), None)
     category_cols = [i for i, h in enumerate(header) if h and i != name_col and i != total_col]
@@ -88,8 +90,8 @@ def read_new_cases(workbook, url: str) -> dict[str, float]:
     return table
 
 
-def read_upheld(workbook, url: str) -> dict[str, float]:
-    sheet, header, name_col, rows = _open_table(workbook, "resolved cases", url)
+def read_upheld(workbook, url: str, budget: Budget) -> dict[str, float]:
+    sheet, header, name_col, rows = _open_table(workbook, "resolved cases", url, budget)
     lower = [h.lower() for h in header]
     col = next((i for i, h in enumerate(lower) if h in UPHELD_HEADERS), None)
     if col is None:
@@ -119,10 +121,11 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
-    workbook = open_workbook(response, period)
+    budget = ctx.limits.budget(response.url)
+    workbook = open_workbook(response, period, budget)
     try:
-        new_cases = read_new_cases(workbook, response.url)
-        upheld = read_upheld(workbook, response.url)
+        new_cases = read_new_cases(workbook, response.url, budget)
+        upheld = read_upheld(workbook, response.url, budget)
     finally:
         workbook.close()
     records: list[Record] = []

@@ -12,11 +12,13 @@ several tables one after another, each
    rows starting with "Note", which are skipped, as are blank rows.
 
 Anything else fails, naming what was expected and what was found.
-params: ``base_url``; ``files: [{path}]`` or ``link_pattern``.
+params: ``base_url``; ``files: [{path}]`` or ``link_pattern``; the bounds on what a file may hold
+(``max_rows``, ``max_columns``, ``max_cell_chars``, ``max_line_chars`` … — see ``common.Limits``).
 """
 
 from __future__ import annotations
 
+from typing import Iterable
 
 from .. import models as m
 from .common import load_files, process_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
@@ -47,11 +49,12 @@ def service_of(title: str) -> str:
     raise CollectError(f"cannot tell which service the table {title!r} is about — expected one of {', '.join(sorted(set(SERVICES.values())))} in its title")
 
 
-def parse_tables(rows: list[list[str]], url: str) -> list[dict]:
+def parse_tables(rows: Iterable[tuple[int, list[str]]], url: str) -> list[dict]:
+    """The tables of the file from its (line number, row) pairs, read once, as they stream."""
     tables: list[dict] = []
     current: dict | None = None
     expect_labels = False
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         values = [cell(v) for v in row]
         if not any(values):
             continue
@@ -100,7 +103,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 
 def parse(ctx: Context, response: Response) -> list[Record]:
-    rows = read_csv_rows(response, "Ofcom's complaints CSV")
+    rows = read_csv_rows(response, "Ofcom's complaints CSV", ctx.limits.budget(response.url))
     tables = parse_tables(rows, response.url)
     names = ctx.providers_by_name()
     records: list[Record] = []

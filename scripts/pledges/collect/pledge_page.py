@@ -5,7 +5,8 @@ The text of every element the selector matches is joined with single spaces (HTM
 beautifulsoup4's built-in parser, selectors by soupsieve). When the wording differs from the
 pledge's ``text`` (whitespace aside), the old text goes to ``previous_versions`` with
 ``valid_to`` = today and its old provenance, and ``text`` and ``provenance`` take the new wording.
-A selector that matches nothing fails (the page layout changed): nothing is written.
+A selector that matches nothing fails (the page layout changed): nothing is written. A page over
+``max_html_mb`` or ``max_html_tags`` (see ``common.Limits``) is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, decode_text, looks_like_html
+from .common import CollectError, Context, Record, Response, check_html_size, decode_text, looks_like_html
 
 MODULE = "pledge_page"
 
@@ -86,6 +87,7 @@ def process(ctx: Context, loaded: list[tuple[dict, Response]]) -> list[Record]:
             continue
         if not looks_like_html(response.body) and response.content_type not in ("text/html", "application/xhtml+xml"):
             raise CollectError(f"expected an HTML page from {response.url}; found {response.content_type or 'no content type'}")
+        check_html_size(response, ctx.limits.budget(response.url))
         text = extract(decode_text(response), str(page["selector"]), response.url)
         pledge = ctx.dataset.pledges[page["pledge"]]
         if squash(pledge.text) == text:

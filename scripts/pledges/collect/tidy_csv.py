@@ -91,15 +91,16 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 
 def parse(ctx: Context, response: Response) -> list[Record]:
     layout = Layout(ctx.params)
-    rows = [r for r in read_csv_rows(response, "a tidy CSV") if any(cell(v) for v in r)]
-    if not rows:
+    # streamed under the collector bounds (common.read_csv_rows); blank lines are skipped
+    rows = ((line, r) for line, r in read_csv_rows(response, "a tidy CSV", ctx.limits.budget(response.url))
+            if any(cell(v) for v in r))
+    first = next(rows, None)
+    if first is None:
         raise CollectError(f"expected a header row in {response.url}; found an empty file")
-    header = [cell(v) for v in rows[0]]
+    header = [cell(v) for v in first[1]]
     missing = [c for c in layout.columns() if c not in header]
     if missing:
         raise CollectError(f"expected columns {shown(missing)} in the header of {response.url}; found columns {shown(header, 20)}")
-    if len(rows) == 1:
-        raise CollectError(f"{response.url} has a header but no data rows — the table is empty")
     index = {name: header.index(name) for name in layout.columns()}
     names = ctx.providers_by_name()
 
@@ -110,7 +111,9 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     figures: dict[tuple[str | None, str, str, m.StatMetric], tuple[float, int]] = {}
     averages: dict[tuple[str | None, str, m.StatMetric], float] = {}
     seen: dict[tuple[str | None, str, str], int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    data_rows = 0
+    for line, row in rows:
+        data_rows += 1
         values = [cell(v) for v in row]
         segment = None
         if layout.segment:
@@ -153,6 +156,8 @@ def parse(ctx: Context, response: Response) -> list[Record]:
                 averages[(segment, period, metric)] = value
             else:
                 figures[(segment, name, period, metric)] = (value, line)
+    if not data_rows:
+        raise CollectError(f"{response.url} has a header but no data rows — the table is empty")
     records: list[Record] = []
     for (segment, name, period, metric), (value, line) in figures.items():
         records.append(ctx.statistic(
