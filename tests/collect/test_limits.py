@@ -391,7 +391,7 @@ def fca_bounds_world(tmp_path, httpserver, **params):
         [provider("barclays-bank-uk", "Barclays Bank UK", {FCA: "Barclays Bank UK PLC"})],
     )
     assert run_cli("--data", str(root)) == 0  # the good workbook first
-    assert load_dataset(root).statistics["barclays-bank-uk--complaints-count--banking-and-credit-cards--2024-h2"].value == 62061
+    assert load_dataset(root).statistics["barclays-bank-uk--fca-firm-level-complaints--complaints-count--banking-and-credit-cards--2024-h2"].value == 62061
     return root, served
 
 
@@ -558,7 +558,7 @@ def test_the_last_row_excel_allows_is_read_without_trusting_the_dimension(tmp_pa
     started = time.monotonic()
     assert run_cli("--data", str(root)) == 0
     assert time.monotonic() - started < WITHIN_S
-    assert load_dataset(root).statistics["barclays-bank-uk--complaints-count--banking-and-credit-cards--2024-h2"].value == 62061
+    assert load_dataset(root).statistics["barclays-bank-uk--fca-firm-level-complaints--complaints-count--banking-and-credit-cards--2024-h2"].value == 62061
 
 
 @pytest.mark.parametrize("kind", ["ofcom", "ca"])
