@@ -87,6 +87,7 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
             points[figure.period] = m.Point(
                 period=figure.period, value=figure.value, release=rid, sample_size=figure.sample_size,
                 industry_average=figure.industry_average, series_version=figure.series_version,
+                note=figure.note,
             )
         ordered = [points[p] for p in sorted(points, key=period_sort_key)]
         if stored is not None and ordered == list(stored.points):
