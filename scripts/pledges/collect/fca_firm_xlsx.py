@@ -350,7 +350,10 @@ class Registry:
             )
         else:
             provider = self.get(pid).model_copy(deep=True)
-            if not any(e.source == self.source and e.name == firm for e in provider.source_names):
+            holder = self.by_name.get(firm)
+            if holder not in (None, pid):
+                pass  # matched by FRN, but another provider holds this exact name: one name, one provider
+            elif not any(e.source == self.source and e.name == firm for e in provider.source_names):
                 provider.source_names = [*provider.source_names, m.SourceName(source=self.source, name=firm)]
             if provider.provenance.collected_by == f"collector:{MODULE}":
                 # Sectors only grow on providers this collector made; hand-made ones keep their curated sectors.
@@ -505,8 +508,9 @@ def _tables(ctx: Context, period: str | None, response: Response):
     return groups, tables, trading
 
 
-def parse(ctx: Context, registry: Registry, period: str | None, response: Response) -> tuple[list[Record], set[str]]:
-    groups, tables, trading = _tables(ctx, period, response)
+def parse(ctx: Context, registry: Registry, period: str | None, response: Response, read,
+          frn_elsewhere: dict[str, str]) -> tuple[list[Record], set[str]]:
+    groups, tables, trading = read
     firms: dict[str, Row] = {}  # the first row seen per firm gives its group
     for role in ("opened", "closed", "upheld", "within_3", "within_8_after_3", "context_provision", "context_intermediation", "consumer_credit"):
         for firm, row in tables.get(role, Table("", {})).rows.items():
@@ -605,7 +609,11 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
                             _period_note(row, sheet, header) + f" Derived: {count} upheld of {closed} closed (the sheet gives counts).",
                             CONSUMER_CREDIT)
                 else:
-                    fraction = _fraction(upheld, f"consumer credit upheld, {firm}", [])
+                    odd: list[str] = []
+                    fraction = _fraction(upheld, f"consumer credit complaints upheld, {firm}", odd)
+                    for item in pending:  # 2024 H2 Honda Finance Europe Plc: 7.83 under "Complaints Upheld (%)"
+                        if odd and item["segment"] == CONSUMER_CREDIT:
+                            item["point_note"] += " " + " ".join(odd)
                     if fraction is not None:
                         add(m.StatMetric.upheld_by_firm_pct, _pct(fraction), CONSUMER_CREDIT,
                             f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
@@ -614,6 +622,7 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
         if not pending:
             continue  # listed, but nothing reported: no provider for an empty row
         frn, brands, tn_group = trading.get(firm, (None, [], None))
+        frn = frn or frn_elsewhere.get(firm)
         group = firms[firm].group or (tn_group if tn_group and tn_group.lower() not in NO_GROUP else None)
         pid = registry.resolve(firm, frn, brands, group, sectors, response)
         for item in pending:
@@ -649,10 +658,20 @@ def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Rec
     records: list[Record] = []
     with_rule: set[str] = set()
     # Oldest first: a firm renamed later is matched (by FRN) to the provider made from its older name.
-    for period, response in sorted(loaded, key=lambda item: period_sort_key(item[0]) if item[0] else (date.min, 0)):
-        if response.not_modified:
-            continue
-        figures, rule = parse(ctx, registry, period, response)
+    changed = sorted(((p, r) for p, r in loaded if not r.not_modified),
+                     key=lambda item: period_sort_key(item[0]) if item[0] else (date.min, 0))
+    read = [_tables(ctx, period, response) for period, response in changed]
+    # A firm missing from one period's Trading Names (2023 H2: Car Care Plan Limited) takes the FRN its
+    # exact name has in another period's, when that is one FRN: otherwise it would become a second,
+    # name-only provider before the period that names its FRN joins the name to the FRN's provider.
+    seen: dict[str, set[str]] = {}
+    for _, _, trading in read:
+        for firm, (frn, _, _) in trading.items():
+            if frn:
+                seen.setdefault(firm, set()).add(frn)
+    frn_elsewhere = {firm: next(iter(frns)) for firm, frns in seen.items() if len(frns) == 1}
+    for (period, response), tables in zip(changed, read):
+        figures, rule = parse(ctx, registry, period, response, tables, frn_elsewhere)
         records.extend(figures)
         with_rule |= rule
     pledges = [Record("pledges", rule_pledge(ctx, pid)) for pid in sorted(with_rule)
