@@ -674,6 +674,7 @@ def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Rec
         figures, rule = parse(ctx, registry, period, response, tables, frn_elsewhere)
         records.extend(figures)
         with_rule |= rule
+    stored = ctx.dataset.pledges
     pledges = [Record("pledges", rule_pledge(ctx, pid)) for pid in sorted(with_rule)
-               if f"{pid}--fca-disp-8-week-final-response" not in ctx.dataset.pledges]
+               if f"{pid}--fca-disp-8-week-final-response" not in stored]
     return registry.records() + pledges + records

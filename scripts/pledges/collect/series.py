@@ -66,8 +66,9 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
         notes[sid] = figure.provenance.note
     used: set[str] = set()
     out: list[Record] = []
+    all_series = dataset.series  # builds a dict per access: once, not once per series
     for sid, items in by_series.items():
-        stored = dataset.series.get(sid)
+        stored = all_series.get(sid)
         points = {p.period: p for p in (stored.points if stored else [])}
         for figure in items:
             old = points.get(figure.period)
