@@ -430,7 +430,7 @@ def build_figures(series: dict[str, m.Series], releases: dict[str, m.Release]) -
                 id=fid, series=sid, release=point.release, provider=one.provider, source=one.source,
                 metric=one.metric, segment=one.segment, period=point.period, value=point.value, unit=one.unit,
                 sample_size=point.sample_size, industry_average=point.industry_average,
-                series_version=point.series_version, provenance=provenance[point.release],
+                series_version=point.series_version, note=point.note, provenance=provenance[point.release],
             )
     return figures
 

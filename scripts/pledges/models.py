@@ -26,7 +26,7 @@ PERIOD_PATTERN = r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
 
 RecordId = Annotated[
     str,
-    StringConstraints(pattern=ID_PATTERN, max_length=120),
+    StringConstraints(pattern=ID_PATTERN, max_length=200),  # series ids join provider, source, metric and segment
     Field(description="Lower-case letters and digits joined by hyphens (`--` separates parts); equals the file name without `.yaml`."),
 ]
 def _parseable_url(value: str) -> str:
@@ -502,6 +502,7 @@ class Statistic(Strict):
     sample_size: Count | None = None
     industry_average: Number | None = None
     series_version: ShortText | None = None
+    note: Text | None = Field(None, description="The point's note: where in the release the figure is.")
     provenance: Provenance
 
 

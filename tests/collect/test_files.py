@@ -1,4 +1,4 @@
-"""FCA, FOS, Ofcom and Citizens Advice collectors on real samples (FOS: a synthetic-layout workbook)."""
+"""FOS, Ofcom and Citizens Advice collectors on real samples (FOS: a synthetic-layout workbook). FCA: test_fca.py."""
 
 from __future__ import annotations
 
@@ -9,102 +9,15 @@ import json
 import openpyxl
 import pytest
 
-from pledges.collect.fca_firm_xlsx import find_sheets
 from pledges.dataset import load_dataset
 from pledges.yamlio import read_yaml_file
 
 from .conftest import FIXTURES, make_data, provider, run_cli, serve_robots, snapshot, source
 
-FCA = "fca-firm-level-complaints"
 FOS = "fos-business-complaints"
 OFCOM = "ofcom-telecoms-complaints"
 CA = "citizens-advice-star-rating"
-FCA_XLSX = (FIXTURES / "firm-level-complaints-data-2024-h2.xlsx").read_bytes()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def fca_world(tmp_path, httpserver, body=FCA_XLSX):
-    serve_robots(httpserver)
-    index = b'<html><body><a href="/publication/data/firm-level-complaints-data-2024-h2.xlsx">2024 H2</a>' \
-            b'<a href="/publication/data/firm-level-complaints-data-2024-h1.xlsx">2024 H1</a><a href="/other.pdf">x</a></body></html>'
-    httpserver.expect_request("/data/complaints-data/firm-level").respond_with_data(index, content_type="text/html")
-    httpserver.expect_request("/publication/data/firm-level-complaints-data-2024-h2.xlsx").respond_with_data(body, content_type=XLSX)
-    params = {"base_url": "https://www.fca.org.uk/data/complaints-data/firm-level",
-              "link_pattern": r"/firm-level-complaints-data-\d{4}-h[12][^/]*\.xlsx$", "latest": 1}
-    return make_data(
-        tmp_path / "data",
-        [source(FCA, "fca_firm_xlsx", params, cadence="half-yearly")],
-        [provider("barclays-bank-uk", "Barclays Bank UK", {FCA: "Barclays Bank UK PLC"}),
-         provider("monzo", "Monzo", {FCA: "Monzo Bank Ltd"})],
-    )
-
-
-def test_fca_real_workbook(tmp_path, httpserver):
-    root = fca_world(tmp_path, httpserver)
-    assert run_cli("--data", str(root), "--endpoint", httpserver.url_for("/data/complaints-data/firm-level")) == 0
-    stats = load_dataset(root).statistics
-    svc = "banking-and-credit-cards--2024-h2"
-    assert stats[f"barclays-bank-uk--fca-firm-level-complaints--complaints-count--{svc}"].value == 62061
-    assert stats[f"barclays-bank-uk--fca-firm-level-complaints--complaints-count--{svc}"].segment == "Banking and credit cards"
-    assert stats[f"barclays-bank-uk--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].value == pytest.approx(65.89)
-    assert stats["barclays-bank-uk--fca-firm-level-complaints--upheld-by-firm-pct--home-finance--2024-h2"].value == pytest.approx(75.6)
-    assert stats[f"barclays-bank-uk--fca-firm-level-complaints--closed-within-8-weeks-pct--{svc}"].value == pytest.approx(56.38 + 42.33)
-    assert stats[f"monzo--fca-firm-level-complaints--complaints-count--{svc}"].value == 50586
-    assert stats[f"monzo--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].value == pytest.approx(32.29)
-    url = stats[f"monzo--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].provenance.url
-    assert url.endswith("/publication/data/firm-level-complaints-data-2024-h2.xlsx")
-    assert stats[f"monzo--fca-firm-level-complaints--upheld-by-firm-pct--{svc}"].provenance.sha256 == \
-        "aa763117d5090f3e6920ed5e9f4203e6dc7d4e33f2a3cf7e2d357b0d85bbd010"
-
-
-def _edited(edit) -> bytes:
-    wb = openpyxl.load_workbook(io.BytesIO(FCA_XLSX))
-    edit(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def test_fca_sheet_name_drift_2025_names(tmp_path, httpserver):
-    def rename(wb):
-        for old, new in {"Closed within 3 days": "Percentage within 3 days", "After 3 days within 8 weeks":
-                         "Percentage after 3 days, within", "Upheld": "Percentage upheld"}.items():
-            wb[old].title = new
-        wb["Opened"].insert_rows(1)  # the header moves down under a merged title row
-        wb["Opened"]["A1"] = "Complaints opened"
-        wb["Opened"]["A2"] = "\ufeffFirm Name"
-    root = fca_world(tmp_path, httpserver, _edited(rename))
-    assert run_cli("--data", str(root), "--endpoint", httpserver.url_for("/data/complaints-data/firm-level")) == 0
-    stats = load_dataset(root).statistics
-    assert stats["barclays-bank-uk--fca-firm-level-complaints--upheld-by-firm-pct--banking-and-credit-cards--2024-h2"].value == pytest.approx(65.89)
-    assert stats["barclays-bank-uk--fca-firm-level-complaints--complaints-count--banking-and-credit-cards--2024-h2"].value == 62061
-
-
-def test_fca_every_inventoried_sheet_layout_resolves():
-    with open(FIXTURES / "fca_firm_level_source_inventory.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert len(rows) == 10
-    for row in rows:
-        roles = find_sheets(json.loads(row["sheet_names"]))
-        assert set(roles) == {"opened", "within_3", "within_8_after_3", "upheld"}, row["reporting_period"]
-
-
-@pytest.mark.parametrize("edit,words", [
-    (lambda wb: wb["Upheld"].__setitem__("A1", "Firm"), ["'Firm Name'", "'Upheld'"]),
-    (lambda wb: setattr(wb["Upheld"], "title", "Complaints"), ["expected sheets", "'Upheld'"]),
-    (lambda wb: [r[4].__setattr__("value", 65.89) for r in wb["Upheld"].iter_rows() if r[0].value == "Barclays Bank UK PLC"],
-     ["outside the 0–1 proportion", "Barclays Bank UK PLC"]),
-    (lambda wb: wb["Opened"].delete_rows(2, 400), ["table is empty"]),
-], ids=["renamed-column", "missing-sheet", "percent-not-fraction", "empty-table"])
-def test_fca_format_drift_fails_loudly(tmp_path, httpserver, capsys, edit, words):
-    root = fca_world(tmp_path, httpserver, _edited(edit))
-    before = snapshot(root, skip_status=FCA)
-    assert run_cli("--data", str(root), "--endpoint", httpserver.url_for("/data/complaints-data/firm-level")) == 1
-    assert snapshot(root, skip_status=FCA) == before
-    error = read_yaml_file(root / "status" / f"{FCA}.yaml").data["last_error"]
-    for word in words:
-        assert word in error, error
-    assert "Traceback" not in "".join(capsys.readouterr())
 
 
 def synthetic_fos_workbook() -> bytes:
@@ -142,9 +55,9 @@ def test_fos_synthetic_layout(tmp_path, httpserver):
     )
     assert run_cli("--data", str(root)) == 0
     stats = load_dataset(root).statistics
-    assert stats["aa-underwriting--fos-business-complaints--ombudsman-new-cases--2025-h1"].value == 140
-    assert stats["aa-underwriting--fos-business-complaints--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(45.69)
-    assert stats["example-bank--fos-business-complaints--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(31.25)
+    assert stats["aa-underwriting--ombudsman-new-cases--2025-h1"].value == 140
+    assert stats["aa-underwriting--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(45.69)
+    assert stats["example-bank--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(31.25)
     assert len(stats) == 4  # TOTALS, threshold and footnote rows skipped
 
 
@@ -167,18 +80,18 @@ def test_ofcom_multitable_layout(tmp_path, httpserver):
     root = ofcom_world(tmp_path, httpserver, OFCOM_CSV)
     assert run_cli("--data", str(root)) == 0
     stats = load_dataset(root).statistics
-    q1 = stats["bt--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q1"]
-    assert (q1.value, q1.industry_average, q1.segment) == (11.0, 10.0, "fixed broadband")
-    assert stats["bt--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q4"].value == 8.0
-    assert stats["talktalk--ofcom-telecoms-complaints--complaints-per-100k--landline--2025-q1"].value == 8.0
-    assert stats["bt--ofcom-telecoms-complaints--complaints-per-100k--landline--2025-q4"].industry_average == 3.0
-    assert "now-broadband--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q4" not in stats  # blank: not published
+    q1 = stats["bt--complaints-per-100k--fixed-broadband--2025-q1"]
+    assert (q1.value, q1.industry_average, q1.service) == (11.0, 10.0, "fixed broadband")
+    assert stats["bt--complaints-per-100k--fixed-broadband--2025-q4"].value == 8.0
+    assert stats["talktalk--complaints-per-100k--landline--2025-q1"].value == 8.0
+    assert stats["bt--complaints-per-100k--landline--2025-q4"].industry_average == 3.0
+    assert "now-broadband--complaints-per-100k--fixed-broadband--2025-q4" not in stats  # blank: not published
     # the real values agree with the tidy sample they came from
     with open(FIXTURES / "ofcom_complaints_fixed_broadband_2025_tidy.csv", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["provider"] == "BT":
                 period = row["quarter"].replace(" ", "-").lower()
-                assert stats[f"bt--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--{period}"].value == float(row["complaints_per_100k"])
+                assert stats[f"bt--complaints-per-100k--fixed-broadband--{period}"].value == float(row["complaints_per_100k"])
 
 
 @pytest.mark.parametrize("body,words", [
@@ -213,11 +126,11 @@ def test_citizens_advice_values_and_method_break(tmp_path, httpserver):
     )
     assert run_cli("--data", str(root)) == 0
     stats = load_dataset(root).statistics
-    assert stats["british-gas--citizens-advice-star-rating--star-rating--2026-q1"].value == 2.61
-    assert stats["british-gas--citizens-advice-star-rating--call-wait-seconds--2026-q1"].value == 51.0
-    assert stats["british-gas--citizens-advice-star-rating--email-reply-2-working-days-pct--2026-q1"].value == 97.94
-    assert stats["british-gas--citizens-advice-star-rating--complaints-per-10k--2025-q4"].value == 73.5
-    assert stats["british-gas--citizens-advice-star-rating--star-rating--2026-q1"].series_version == "method-2025-q4"
+    assert stats["british-gas--star-rating--2026-q1"].value == 2.61
+    assert stats["british-gas--call-wait-seconds--2026-q1"].value == 51.0
+    assert stats["british-gas--email-reply-2-working-days-pct--2026-q1"].value == 97.94
+    assert stats["british-gas--complaints-per-10k--2025-q4"].value == 73.5
+    assert stats["british-gas--star-rating--2026-q1"].series_version == "method-2025-q4"
 
 
 def test_records_failing_pledges_check_are_not_written(tmp_path, httpserver):
@@ -234,7 +147,7 @@ def test_records_failing_pledges_check_are_not_written(tmp_path, httpserver):
     assert run_cli("--data", str(root)) == 1
     error = read_yaml_file(root / "status" / f"{CA}.yaml").data["last_error"]
     assert "do not pass the checks of `pledges check`" in error and "2099-Q1 has not started yet" in error, error
-    assert not list((root / "series").iterdir()) and not list((root / "releases").iterdir())  # not even the good rows: a source is all or nothing
+    assert not list((root / "statistics").iterdir())  # not even the good rows: a source is all or nothing
 
 
 def test_every_collector_module_has_the_load_process_shape():

@@ -129,7 +129,9 @@ class Context:
         sample_size: int | None = None,
         industry_average: float | None = None,
         note: str | None = None,
+        point_note: str | None = None,
     ) -> Record:
+        """One figure. ``note`` describes the series (how it is read); ``point_note`` this period's figure."""
         check_number(value, f"{metric.value} of {provider} for {period}")
         sid = series_id(provider, self.source.id, metric.value, segment)
         stat = m.Statistic(
@@ -146,6 +148,7 @@ class Context:
             sample_size=sample_size,
             industry_average=industry_average,
             series_version=series_version(self.source, period),
+            note=point_note,
             provenance=self.provenance(response, note),
         )
         return Record("statistics", stat)

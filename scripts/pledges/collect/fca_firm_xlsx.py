@@ -1,26 +1,51 @@
-"""FCA firm-level complaints workbook (XLSX, half-yearly).
+"""FCA firm-level complaints workbooks (XLSX, half-yearly), every firm in them.
 
-Per firm (matched on Provider.source_names) and product group: complaints opened
-(complaints-count), % closed within 3 days, % closed within 8 weeks (= within 3 days + after 3
-days within 8 weeks, both shares of closed complaints), % upheld. The workbook is read with
-openpyxl in read-only mode; in each sheet the header row is the first row (of the first 30)
-holding "Firm Name" (BOM and spaces ignored). Sheet names drift between periods ("Upheld",
-"% upheld ", "upheld ", "Percentage upheld" …; see tests/collect/fixtures/README.md), so sheets
-are found by keywords. Proportions 0–1 become percentages; a value outside 0–1 fails.
+Any period's workbook is read as the FCA publishes it, without per-period code:
 
-params: ``base_url``; ``files: [{path, period}]`` or ``link_pattern`` (+ ``latest``) for links on the
-index page; optional ``product_groups`` (the column names to read); the bounds on what a workbook
-may hold (``max_rows``, ``max_columns``, ``max_cell_chars``, ``max_part_mb`` … — see ``common.Limits``).
+- sheets are found by their role from drifting names ("Context A Provision", "Context (Provision)",
+  "Context – Intermediation", "opened", "% closed in 3 days", "closed >3 days and less than 8 ",
+  "Percentage upheld", "Other Trading Names" …), in any order; two sheets with one role are an error;
+- in each sheet the header row is the first row (of the first 30) holding "Firm Name"; columns are
+  found by header text (product groups also when followed by a unit, "Banking and credit cards
+  (per 1,000 accounts)");
+- rows are read until the data end: a run of EMPTY_RUN rows without a firm name ends the table
+  (2023 H1 claims 1,048,571 rows in one sheet), and more than MAX_ROWS rows fail;
+- a blank cell means "not reported" and gives no figure (never zero);
+- each firm's own reporting period ("2024-04-01 to 2024-09-30") is kept in the point's note.
+
+One provider per firm. The Trading Names sheet gives firm name → FRN, other trading names, group.
+An existing provider is matched by FRN (identifier ``fca-frn``) first, then by the exact name in
+its ``source_names``, then by the same name ignoring case and spacing (2024 H1 "Helvetia Global
+Solutions Ltd" is 2025 H1 "HELVETIA GLOBAL SOLUTIONS LTD"); a new name of a matched firm is appended
+to ``source_names``. Unmatched firms become new providers (id: slug of the firm's name, on a
+collision ``-frn<FRN>``). Files are read oldest period first, so that renames accumulate in order.
+
+Figures per firm and product group: complaints per 1,000 accounts or policies (Context sheets,
+segments "<group> (provision)" / "<group> (intermediation)"), opened, closed, % closed within 3
+days, % closed within 8 weeks (within 3 days + after 3 days within 8 weeks, both shares of closed
+complaints), % upheld; Consumer Credit: received, closed, % upheld (segment "Consumer credit").
+
+The DISP 1.6 eight-week rule binds every firm that reports these figures, so the collector also
+writes one ``rule`` pledge per firm with closed-within-8-weeks figures, when that pledge does not
+exist yet. It lives here rather than in a separate generator because the collector is the one
+place that learns of a new firm: a firm first seen in next year's workbook gets its rule pledge in
+the same run (and the same checked, atomic write) that creates its provider.
+
+params: ``base_url``; ``files: [{path or url, period}]`` or ``link_pattern`` (+ ``latest``) for
+links on the index page; optional ``product_groups`` (the column names to read).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import date
 
 from .. import models as m
+from ..pii import find_personal_data
 from .common import (
-    load_files, Budget, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
-    sheet_rows, shown,
+    CollectError, Context, Record, Response, Budget, cell, check_number, load_files, norm, open_workbook, parse_number, sheet_rows,
+    shown, slug,
 )
 
 MODULE = "fca_firm_xlsx"
@@ -31,22 +56,82 @@ PRODUCT_GROUPS = [
     "Insurance & pure protection",
     "Investments",
 ]
+CONSUMER_CREDIT = "Consumer credit"
+GROUP_SECTORS = {
+    "banking and credit cards": m.Sector.banking,
+    "decumulation & pensions": m.Sector.pensions,
+    "home finance": m.Sector.banking,  # mortgages: the Sector vocabulary has no home-finance sector
+    "insurance & pure protection": m.Sector.insurance,
+    "investments": m.Sector.investments,
+    "consumer credit": m.Sector.consumer_credit,
+}
 HEADER_SCAN_ROWS = 30
+EMPTY_RUN = 200  # consecutive rows without a firm name that end a table (formatting can run to row 1,048,576)
+MAX_ROWS = 200_000  # a table longer than this is not a firm list (the 2025 H1 Trading Names sheet has 8,764 rows)
+MAX_PROVIDER_SLUG = 60  # series ids add source, metric and segment to the provider id
+NO_GROUP = {"", "no group", "none", "n/a"}
+
+TABLE_ROLES = ("context_provision", "context_intermediation", "opened", "closed", "within_3", "within_8_after_3", "upheld")
+REQUIRED_ROLES = ("opened", "within_3", "within_8_after_3", "upheld")
+WANTED = {
+    "opened": "Opened", "closed": "Closed", "within_3": "Closed within 3 days",
+    "within_8_after_3": "After 3 days within 8 weeks", "upheld": "Upheld",
+}
+
+# DISP 1.6.2R, as found on the FCA Handbook (see RULE_NOTE for what was and was not confirmed).
+RULE_URL = "https://www.handbook.fca.org.uk/handbook/DISP/1/6.html"
+RULE_RETRIEVED = date(2026, 12, 1)
+RULE_TITLE = "FCA complaint rules: final response within eight weeks (DISP 1.6)"
+RULE_TEXT = (
+    "The respondent must, by the end of eight weeks after its receipt of the complaint, send the complainant: "
+    "(1) a 'final response', […]; or (2) a written response which: (a) explains why it is not in a position to "
+    "make a final response and indicates when it expects to be able to provide one; (b) informs the complainant "
+    "that he may now refer the complaint to the Financial Ombudsman Service; […]"
+)
+RULE_NOTE = (
+    "Excerpt of DISP 1.6.2R (Complaints time limit rules, 'Final or other response within eight weeks') in the words "
+    "of the FCA Handbook's dated versions of the page (https://www.handbook.fca.org.uk/handbook/DISP/1/6.html?date=2007-12-02 "
+    "and ?date=2012-02-14); elided parts are marked […]. The current version begins 'Subject to DISP 1.6.2AR, the "
+    "respondent must, by the end of eight weeks after its receipt of the complaint, send the complainant' (seen in a "
+    "third-party copy, not confirmed on the FCA site); DISP 1.6.2AR sets 15 (exceptionally 35) business days for "
+    "payment-services and e-money complaints. The eight weeks are stored as 56 calendar days. The FCA's firm-level "
+    "data measure it as the share of closed complaints closed within 8 weeks. Applies to the firm as an FCA "
+    "respondent; the rule has been in force at least since 2007-12-02 (start date not sourced, so left out)."
+)
+
+
+# --------------------------------------------------------------------------- sheets and tables
+
+
+def _text(name: str) -> str:
+    return norm(name).replace("–", "-").replace("—", "-")
 
 
 def sheet_role(name: str) -> str | None:
-    """Which table a sheet holds, from its (drifting) name."""
-    text = norm(name)
-    if "joint" in text or "context" in text or "consumer credit" in text or "trading" in text:
+    """Which table a sheet holds, from its (drifting) name; None for sheets not read."""
+    text = _text(name)
+    if "joint" in text or text.startswith("note"):
         return None
-    if text == "opened":
-        return "opened"
+    if "trading" in text:
+        return "trading_names"
+    if "context" in text:
+        if "provision" in text:
+            return "context_provision"
+        if "intermediation" in text:
+            return "context_intermediation"
+        return None
+    if "consumer credit" in text:
+        return "consumer_credit"
     if "upheld" in text:
         return "upheld"
     if re.search(r"(after|>)\s*3", text):
         return "within_8_after_3"
     if re.search(r"\b3 days\b", text):
         return "within_3"
+    if text == "opened":
+        return "opened"
+    if text == "closed":
+        return "closed"
     return None
 
 
@@ -54,117 +139,544 @@ def find_sheets(names: list[str]) -> dict[str, str]:
     roles: dict[str, str] = {}
     for name in names:
         role = sheet_role(name)
-        if role and role not in roles:
-            roles[role] = name
-    missing = [r for r in ("opened", "within_3", "within_8_after_3", "upheld") if r not in roles]
+        if role is None:
+            continue
+        if role in roles:
+            raise CollectError(f"sheets {roles[role]!r} and {name!r} of the FCA workbook both look like the {role.replace('_', ' ')} table — cannot tell which to read")
+        roles[role] = name
+    missing = [r for r in REQUIRED_ROLES if r not in roles]
     if missing:
-        wanted = {"opened": "Opened", "within_3": "Closed within 3 days", "within_8_after_3": "After 3 days within 8 weeks", "upheld": "Upheld"}
         raise CollectError(
-            f"expected sheets like {', '.join(repr(wanted[r]) for r in missing)} in the FCA workbook; found sheets {shown(names, 20)}"
+            f"expected sheets like {', '.join(repr(WANTED[r]) for r in missing)} in the FCA workbook; found sheets {shown(names, 20)}"
         )
     return roles
 
 
-def read_table(workbook, sheet: str, groups: list[str], url: str, budget: Budget) -> dict[str, dict[str, object]]:
-    """firm name → {product group → raw value}. Fails when the header or the rows are missing."""
-    rows = sheet_rows(workbook, sheet, budget)
+@dataclass
+class Row:
+    firm: str
+    group: str | None
+    period: str | None  # the firm's own reporting period, as written
+    frequency: str | None
+    values: dict[str, object]  # column key → raw cell
+    others: list[str] = field(default_factory=list)  # the firm's other reporting periods in the same sheet
+
+
+@dataclass
+class Table:
+    sheet: str
+    columns: dict[str, str]  # column key → header as written
+    rows: dict[str, Row] = field(default_factory=dict)
+    repeats: dict[str, list[Row]] = field(default_factory=dict)  # with repeats=True: every row of a repeated name
+
+
+def _bounded_rows(workbook, sheet: str, url: str, budget: Budget):
+    """The sheet's rows until the data end (EMPTY_RUN blank rows), refusing more than MAX_ROWS; the
+    workbook-wide bounds and the parse deadline are common.sheet_rows's."""
+    empty = 0
+    for number, row in enumerate(sheet_rows(workbook, sheet, budget), start=1):
+        if number > MAX_ROWS:
+            raise CollectError(f"sheet {sheet!r} of {url} has data beyond row {MAX_ROWS:,} — not a firm table; the format may have changed")
+        if row is None or not any(cell(v) for v in row):
+            empty += 1
+            if empty >= EMPTY_RUN:
+                return
+            continue
+        empty = 0
+        yield row
+
+
+def _header_index(header: list[str], *names: str) -> int | None:
+    for name in names:
+        for index, text in enumerate(header):
+            if text.lower() == name:
+                return index
+    return None
+
+
+def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budget: Budget, *, repeats: bool = False) -> Table:
+    """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
+    rows = _bounded_rows(workbook, sheet, url, budget)
     header: list[str] | None = None
-    first_rows = []
+    first: list = []
     for _ in range(HEADER_SCAN_ROWS):
         row = next(rows, None)
         if row is None:
             break
-        first_rows.append(row)
+        first.append(row)
         if any(norm(v) == "firm name" for v in row):
             header = [cell(v) for v in row]
             break
     if header is None:
-        seen = first_rows[0] if first_rows else []
         raise CollectError(
-            f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(seen)}"
+            f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(first[0] if first else [])}"
         )
     lower = [h.lower() for h in header]
     firm_col = lower.index("firm name")
-    columns = {g: lower.index(g.lower()) for g in groups if g.lower() in lower}
+    group_col = _header_index(header, "group", "firm group")
+    period_col = _header_index(header, "reporting period", "submission date")
+    freq_col = _header_index(header, "reporting frequency")
+    columns: dict[str, int] = {}
+    table = Table(sheet, {})
+    for key, test in wanted.items():
+        for index, text in enumerate(lower):
+            if text and test(text):
+                columns[key] = index
+                table.columns[key] = header[index]
+                break
     if not columns:
-        raise CollectError(
-            f"expected product-group columns {shown(groups)} in sheet {sheet!r} of {url}; found columns {shown(header, 20)}"
-        )
-    table: dict[str, dict[str, object]] = {}
+        raise CollectError(f"expected columns like {shown(wanted)} in sheet {sheet!r} of {url}; found columns {shown(header, 20)}")
+
+    def at(row, index):
+        return row[index] if index is not None and index < len(row) else None
+
     for row in rows:
-        if row is None or firm_col >= len(row):
-            continue
-        firm = cell(row[firm_col])
+        firm = cell(at(row, firm_col))
         if not firm:
             continue
-        table[firm] = {g: (row[i] if i < len(row) else None) for g, i in columns.items()}
-    if not table:
+        group = cell(at(row, group_col))
+        entry = Row(
+            firm, None if group.lower() in NO_GROUP else group, cell(at(row, period_col)) or None,
+            cell(at(row, freq_col)) or None, {key: at(row, index) for key, index in columns.items()},
+        )
+        seen = table.rows.get(firm)
+        if seen is not None and repeats:
+            table.repeats.setdefault(firm, [seen]).append(entry)
+            continue
+        if seen is not None:
+            # A firm that changed its reporting period appears once per period (2023 H2: Kensington
+            # Mortgage Company Limited, 2023-04-01 to 2023-09-30 and 2023-07-01 to 2023-12-31). One
+            # point per publication period: the row of the later reporting period (ISO dates sort as
+            # text); the point's note names the other. Two rows for the same period cannot be told apart.
+            if not entry.period or not seen.period or entry.period == seen.period:
+                raise CollectError(f"firm {firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
+            keep, other = (entry, seen) if entry.period > seen.period else (seen, entry)
+            keep.others = sorted({*seen.others, *entry.others, other.period})
+            entry = keep
+        table.rows[firm] = entry
+    if not table.rows:
         raise CollectError(f"sheet {sheet!r} of {url} has a header but no firm rows — the table is empty")
     return table
+
+
+def _group_test(group: str):
+    name = group.lower()
+    # "Banking and credit cards" or "Banking and credit cards (per 1,000 accounts)"
+    return lambda text: text == name or (text.startswith(name) and text[len(name):].lstrip().startswith("("))
+
+
+def read_trading_names(workbook, sheet: str, url: str, budget: Budget) -> dict[str, tuple[str | None, list[str], str | None]]:
+    """firm name → (FRN, other trading names, group). Older sheets have no FRN column."""
+    table = read_table(workbook, sheet, url, {
+        "frn": lambda t: t in ("frn", "firm reference number"),
+        "names": lambda t: "trading name" in t,
+    }, budget, repeats=True)
+    out = {}
+    for firm, row in table.rows.items():
+        if firm in table.repeats:
+            # One name, several register entries (2025 H1: two sole traders named alike): the name does not
+            # say which FRN a figure belongs to, so none is used.
+            out[firm] = (None, [], row.group)
+            continue
+        raw = row.values.get("frn")
+        frn = None
+        if raw is not None and cell(raw):
+            text = cell(raw)
+            frn = str(int(raw)) if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() else text
+            if not re.fullmatch(r"[A-Za-z0-9]{1,20}", frn):
+                raise CollectError(f"FRN of {firm!r} in sheet {sheet!r} of {url} is {text[:40]!r}, not a register number")
+        # Trading names include freephone numbers ("0800 123 5789"); they are not brands and would read
+        # as personal data, so such entries are left out.
+        brands = [b for b in (cell(part) for part in cell(row.values.get("names")).split(","))
+                  if b and b != firm and not find_personal_data(b)]
+        out[firm] = (frn, list(dict.fromkeys(b[:300] for b in brands)), row.group)
+    return out
+
+
+# --------------------------------------------------------------------------- providers
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+class Registry:
+    """The providers as this run changes them: matched by FRN, exact source name, folded name."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.source = ctx.source.id
+        self.stored = ctx.dataset.providers
+        self.current: dict[str, m.Provider] = {}
+        self.by_frn: dict[str, str] = {}
+        self.by_name: dict[str, str] = {}
+        self.by_fold: dict[str, str] = {}
+        self.no_frn: set[str] = set()
+        for provider in self.stored.values():
+            self._index(provider)
+
+    def _index(self, provider: m.Provider) -> None:
+        for ident in provider.identifiers:
+            if ident.scheme == m.IdentifierScheme.fca_frn:
+                self.by_frn.setdefault(ident.value, provider.id)
+        for entry in provider.source_names:
+            if entry.source == self.source:
+                self.by_name.setdefault(entry.name, provider.id)
+                self.by_fold.setdefault(_fold(entry.name), provider.id)
+
+    def get(self, pid: str) -> m.Provider:
+        return self.current.get(pid) or self.stored[pid]
+
+    def _new_id(self, firm: str, frn: str | None) -> str:
+        base = slug(firm)[:MAX_PROVIDER_SLUG].strip("-") or "firm"
+        taken = lambda pid: pid in self.stored or pid in self.current  # noqa: E731
+        if not taken(base):
+            return base
+        if frn and not taken(f"{base}-frn{frn.lower()}"):
+            return f"{base}-frn{frn.lower()}"
+        number = 2
+        while taken(f"{base}-{number}"):
+            number += 1
+        return f"{base}-{number}"
+
+    def resolve(self, firm: str, frn: str | None, brands: list[str], group: str | None,
+                sectors: set[m.Sector], response: Response) -> str:
+        pid = (self.by_frn.get(frn) if frn else None) or self.by_name.get(firm) or self.by_fold.get(_fold(firm))
+        if pid is None:
+            pid = self._new_id(firm, frn)
+            provider = m.Provider(
+                id=pid, name=firm, country="GB", sectors=sorted(sectors, key=lambda s: s.value), group=group,
+                source_names=[m.SourceName(source=self.source, name=firm)],
+                provenance=self.ctx.provenance(response),
+            )
+        else:
+            provider = self.get(pid).model_copy(deep=True)
+            holder = self.by_name.get(firm)
+            if holder not in (None, pid):
+                pass  # matched by FRN, but another provider holds this exact name: one name, one provider
+            elif not any(e.source == self.source and e.name == firm for e in provider.source_names):
+                provider.source_names = [*provider.source_names, m.SourceName(source=self.source, name=firm)]
+            if provider.provenance.collected_by == f"collector:{MODULE}":
+                # Sectors only grow on providers this collector made; hand-made ones keep their curated sectors.
+                merged = set(provider.sectors) | sectors
+                provider.sectors = sorted(merged, key=lambda s: s.value)
+            if provider.group is None and group:
+                provider.group = group
+        if frn and not any(i.scheme == m.IdentifierScheme.fca_frn and i.value == frn for i in provider.identifiers):
+            provider.identifiers = [*provider.identifiers, m.Identifier(scheme=m.IdentifierScheme.fca_frn, value=frn)]
+        known = set(provider.brands) | {provider.name}
+        new_brands = [b for b in brands if b not in known]
+        if new_brands:
+            provider.brands = [*provider.brands, *new_brands]
+        if frn is None:
+            self.no_frn.add(pid)
+        self.current[pid] = provider
+        self._index(provider)
+        return pid
+
+    def records(self) -> list[Record]:
+        out = []
+        for pid, provider in sorted(self.current.items()):
+            if provider.provenance.collected_by == f"collector:{MODULE}":
+                has_frn = any(i.scheme == m.IdentifierScheme.fca_frn for i in provider.identifiers)
+                provider.note = (
+                    "One firm of the FCA firm-level complaints data, identified by its FRN from the workbook's "
+                    "Trading Names sheet; `source_names` lists every name the firm had in the workbooks."
+                    if has_frn else
+                    "One firm of the FCA firm-level complaints data. No FRN: the workbook's Trading Names sheet does "
+                    "not give one for this firm, so it is matched by name only (a rename would not be recognised)."
+                )
+            stored = self.stored.get(pid)
+            if stored is None or stored.model_dump() != provider.model_dump():
+                out.append(Record("providers", provider))
+        return out
+
+
+def rule_pledge(ctx: Context, provider_id: str) -> m.Pledge:
+    return m.Pledge(
+        id=f"{provider_id}--fca-disp-8-week-final-response",
+        provider=provider_id,
+        title=RULE_TITLE,
+        kind=m.PledgeKind.rule,
+        category=m.PledgeCategory.complaint_handling,
+        text=RULE_TEXT,
+        language="en",
+        channels=[m.Channel.any],
+        terms=[m.PledgeTerm(
+            event="final response (or a written response explaining the delay) sent within eight weeks of receiving the complaint",
+            metric=m.PledgeMetric.complaint_resolution_time, comparator=m.Comparator.at_most, threshold=56,
+            unit=m.TermUnit.calendar_days, target_share_pct=100,
+        )],
+        note=RULE_NOTE,
+        provenance=m.Provenance(
+            publisher="Financial Conduct Authority (FCA)", url=RULE_URL, title="FCA Handbook, DISP 1.6 Complaints time limit rules",
+            retrieved=RULE_RETRIEVED, licence=ctx.source.licence, collected_by=f"collector:{MODULE}",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _count(raw, what: str) -> int | None:
+    value = parse_number(raw, what)
+    if value is None:
+        return None
+    if value < 0 or value != int(value):
+        raise CollectError(f"{what} is {value}, not a whole number ≥ 0 — value out of range")
+    return int(value)
+
+
+def _fraction(raw, what: str, anomalies: list[str]) -> float | None:
+    """A proportion 0–1. A single impossible cell (2022 H1: 2 in a '% closed in 3 days' column) gives no
+    figure and is noted in ``anomalies``; a sheet made of such values fails in ``check_proportions``."""
+    value = parse_number(raw, what)
+    if value is None:
+        return None
+    if not 0 <= value <= 1:
+        anomalies.append(f"The workbook gives {value!r} for {what}, outside the 0–1 proportion: no share is stored for it.")
+        return None
+    return value
+
+
+PROPORTION_ROLES = ("within_3", "within_8_after_3", "upheld")
+MAX_OUTLIER_SHARE = 0.1  # above this share of values outside 0–1, the sheet holds percentages, not proportions
+
+
+def check_proportions(tables: dict[str, Table], url: str) -> None:
+    """Fail loudly when a proportion sheet has switched to percentages (65.89 instead of 0.6589)."""
+    for role in PROPORTION_ROLES:
+        table = tables.get(role)
+        if table is None:
+            continue
+        values, outside = 0, []
+        for firm, row in table.rows.items():
+            for key, raw in row.values.items():
+                value = parse_number(raw, f"{firm} / {key} in sheet {table.sheet!r}")
+                if value is None:
+                    continue
+                values += 1
+                if not 0 <= value <= 1:
+                    outside.append((firm, key, value))
+        if outside and len(outside) > MAX_OUTLIER_SHARE * values:
+            firm, key, value = outside[0]
+            raise CollectError(
+                f"sheet {table.sheet!r} of {url}: {len(outside)} of {values} values are outside the 0–1 proportion the "
+                f"publisher uses (e.g. {firm} / {key}: {value}) — the format may have changed"
+            )
+
+
+def _shown(fraction: float) -> str:
+    """A proportion for a note, to six decimals: an unrounded 0.44921875 would read as a phone number
+    to the personal-data check (and six decimals keep the note readable)."""
+    text = f"{fraction:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _pct(fraction: float) -> float:
+    return round(fraction * 100.0, 2)
+
+
+def _period_note(row: Row, sheet: str, column: str) -> str:
+    own = f"the firm's own reporting period is {row.period}" if row.period else "the firm's reporting period is not given"
+    freq = f" ({row.frequency.lower()} reporting)" if row.frequency else ""
+    others = (f" The sheet also has a row for this firm's reporting period {', '.join(row.others)}; the row of the"
+              " later reporting period is stored." if row.others else "")
+    return f"Sheet {sheet!r}, column {column!r}, firm {row.firm!r}; {own}{freq}.{others}"
 
 
 def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "FCA firm-level complaints workbooks (.xlsx)")
 
 
-def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
+def _tables(ctx: Context, period: str | None, response: Response):
     budget = ctx.limits.budget(response.url)
     workbook = open_workbook(response, period, budget)
     try:
         groups = [str(g) for g in ctx.params.get("product_groups") or PRODUCT_GROUPS]
         sheets = find_sheets(list(workbook.sheetnames))
-        tables = {role: read_table(workbook, name, groups, response.url, budget) for role, name in sheets.items()}
+        wanted = {g: _group_test(g) for g in groups}
+        tables = {role: read_table(workbook, sheets[role], response.url, wanted, budget) for role in TABLE_ROLES if role in sheets}
+        if "consumer_credit" in sheets:
+            tables["consumer_credit"] = read_table(workbook, sheets["consumer_credit"], response.url, {
+                "received": lambda t: "received" in t or "opened" in t,
+                "closed": lambda t: "closed" in t,
+                "upheld": lambda t: "upheld" in t,
+            }, budget)
+        trading = read_trading_names(workbook, sheets["trading_names"], response.url, budget) if "trading_names" in sheets else {}
+        check_proportions(tables, response.url)
     finally:
         workbook.close()
-    names = ctx.providers_by_name()
-    records: list[Record] = []
-    found = 0
-    for firm, provider in sorted(names.items(), key=lambda item: item[1].id):
-        if firm not in tables["opened"]:
-            continue
-        found += 1
-        for group in groups:
-            def value(role: str) -> float | None:
-                raw = tables[role].get(firm, {}).get(group)
-                return parse_number(raw, f"{firm} / {group} in sheet {sheets[role]!r}")
+    return groups, tables, trading
 
-            opened = value("opened")
-            if opened is not None:
-                if opened < 0 or opened != int(opened):
-                    raise CollectError(f"complaints opened for {firm} / {group} is {opened}, not a whole number ≥ 0 — value out of range")
-                records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.complaints_count,
-                                             period=period, value=int(opened), segment=group,
-                                             note=f"sheet {sheets['opened']!r}, firm {firm!r}"))
-            within_3 = value("within_3")
-            after_3 = value("within_8_after_3")
-            upheld = value("upheld")
+
+def parse(ctx: Context, registry: Registry, period: str | None, response: Response, read,
+          frn_elsewhere: dict[str, str]) -> tuple[list[Record], set[str]]:
+    groups, tables, trading = read
+    firms: dict[str, Row] = {}  # the first row seen per firm gives its group
+    for role in ("opened", "closed", "upheld", "within_3", "within_8_after_3", "context_provision", "context_intermediation", "consumer_credit"):
+        for firm, row in tables.get(role, Table("", {})).rows.items():
+            firms.setdefault(firm, row)
+    figures: list[Record] = []
+    with_rule: set[str] = set()
+    for firm in sorted(firms):
+        pending: list[dict] = []
+        sectors: set[m.Sector] = set()
+
+        def add(metric, value, segment, note, point_note, group_key):
+            pending.append(dict(metric=metric, value=value, segment=segment, note=note, point_note=point_note))
+            sectors.add(GROUP_SECTORS.get(group_key.lower(), m.Sector.banking))
+
+        def raw(role, key):
+            row = tables[role].rows.get(firm) if role in tables else None
+            return (row, row.values.get(key)) if row is not None and key in row.values else (row, None)
+
+        for group in groups:
             what = f"{firm} / {group}"
-            if within_3 is not None:
-                records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.closed_within_3_days_pct,
-                                             period=period, value=fraction_to_pct(within_3, f"closed within 3 days, {what}"),
-                                             segment=group, note=f"sheet {sheets['within_3']!r} (proportion × 100)"))
-            if within_3 is not None and after_3 is not None:
-                both = fraction_to_pct(within_3, what) + fraction_to_pct(after_3, f"after 3 days within 8 weeks, {what}")
-                if both > 100.05:
-                    raise CollectError(f"closed within 3 days plus after 3 days within 8 weeks is {both:.2f}% for {what} — over 100%, value out of range")
-                records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.closed_within_8_weeks_pct,
-                                             period=period, value=round(min(both, 100.0), 2), segment=group,
-                                             note=f"derived: sheets {sheets['within_3']!r} + {sheets['within_8_after_3']!r}, both shares of closed complaints"))
+            anomalies: list[str] = []
+            for role, metric in (("opened", m.StatMetric.complaints_count), ("closed", m.StatMetric.complaints_closed_count)):
+                row, value = raw(role, group)
+                sheet = tables[role].sheet if role in tables else ""
+                count = _count(value, f"complaints {role} for {what} in sheet {sheet!r}")
+                if count is not None:
+                    add(metric, count, group, f"Sheet {sheet!r}: complaints {role} (count).",
+                        _period_note(row, sheet, tables[role].columns[group]), group)
+            for role, label in (("within_3", "closed within 3 days"), ("upheld", "upheld by the firm")):
+                row, value = raw(role, group)
+                fraction = _fraction(value, f"{label}, {what}", anomalies) if role in tables else None
+                if fraction is not None:
+                    metric = m.StatMetric.closed_within_3_days_pct if role == "within_3" else m.StatMetric.upheld_by_firm_pct
+                    sheet = tables[role].sheet
+                    add(metric, _pct(fraction), group,
+                        f"Sheet {sheet!r}: proportion of closed complaints {label}, stored as a percentage (× 100, 2 decimals).",
+                        _period_note(row, sheet, tables[role].columns[group]) + f" Proportion {_shown(fraction)}.", group)
+            row3, within_3 = raw("within_3", group)
+            row8, after_3 = raw("within_8_after_3", group)
+            a = _fraction(within_3, f"closed within 3 days, {what}", anomalies)
+            b = _fraction(after_3, f"after 3 days within 8 weeks, {what}", anomalies)
+            both = (a + b) * 100.0 if a is not None and b is not None else None
+            if both is not None and both > 100.05:
+                # The publisher's own pair is inconsistent (2022 H1 Kingfisher: 0.6891 + 0.3794): both shares
+                # are kept as published, no 8-week share is derived, and the 3-day point says why.
+                for item in pending:
+                    if item["metric"] == m.StatMetric.closed_within_3_days_pct and item["segment"] == group:
+                        item["point_note"] += (f" With 'after 3 days within 8 weeks' ({_shown(b)}) the two shares sum to {both:.2f}%, "
+                                               "over 100%, so no share closed within 8 weeks is derived.")
+            elif both is not None:
+                s3, s8 = tables["within_3"].sheet, tables["within_8_after_3"].sheet
+                add(m.StatMetric.closed_within_8_weeks_pct, round(min(both, 100.0), 2), group,
+                    f"Derived: sheets {s3!r} + {s8!r}, both proportions of closed complaints; their sum is the share closed within 8 weeks (× 100, 2 decimals).",
+                    _period_note(row3, s3, tables["within_3"].columns[group]) + f" Proportions {_shown(a)} + {_shown(b)}.", group)
+            for role, kind in (("context_provision", "provision"), ("context_intermediation", "intermediation")):
+                if role not in tables or group not in tables[role].columns:
+                    continue
+                row, value = raw(role, group)
+                rate = parse_number(value, f"complaints per 1,000 for {what} in sheet {tables[role].sheet!r}")
+                if rate is None:
+                    continue
+                if rate < 0:
+                    raise CollectError(f"complaints per 1,000 for {what} in sheet {tables[role].sheet!r} is {rate}, below zero — value out of range")
+                header = tables[role].columns[group]
+                add(m.StatMetric.complaints_per_1k_accounts, rate, f"{group} ({kind})",
+                    f"Sheet {tables[role].sheet!r}: complaints per 1,000 accounts or policies ({kind}); column {header!r}.",
+                    _period_note(row, tables[role].sheet, header), group)
+            if anomalies:
+                # Kept where a reader of this firm's figures for the group will see it: its count points.
+                for item in pending:
+                    if item["segment"] == group and item["metric"] in (m.StatMetric.complaints_closed_count, m.StatMetric.complaints_count):
+                        item["point_note"] += " " + " ".join(anomalies)
+        if "consumer_credit" in tables and firm in tables["consumer_credit"].rows:
+            cc = tables["consumer_credit"]
+            row = cc.rows[firm]
+            sheet = cc.sheet
+            received = _count(row.values.get("received"), f"consumer credit complaints received for {firm}")
+            closed = _count(row.values.get("closed"), f"consumer credit complaints closed for {firm}")
+            if received is not None:
+                add(m.StatMetric.complaints_count, received, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints received (count).",
+                    _period_note(row, sheet, cc.columns["received"]), CONSUMER_CREDIT)
+            if closed is not None:
+                add(m.StatMetric.complaints_closed_count, closed, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints closed (count).",
+                    _period_note(row, sheet, cc.columns["closed"]), CONSUMER_CREDIT)
+            upheld = parse_number(row.values.get("upheld"), f"consumer credit complaints upheld for {firm}")
             if upheld is not None:
-                records.append(ctx.statistic(response, provider=provider.id, metric=m.StatMetric.upheld_by_firm_pct,
-                                             period=period, value=fraction_to_pct(upheld, f"upheld, {what}"), segment=group,
-                                             note=f"sheet {sheets['upheld']!r} (proportion × 100)"))
-    if names and not found:
-        raise CollectError(
-            f"none of the firm names in Provider.source_names ({shown(names)}) is in sheet {sheets['opened']!r} of {response.url}"
-        )
-    return records
+                header = cc.columns.get("upheld", "")
+                if _cc_upheld_is_count(cc):
+                    # 2022 H1 and 2023 H2 give the number upheld, not a proportion: the share is derived.
+                    count = _count(upheld, f"consumer credit complaints upheld for {firm}")
+                    if closed:
+                        if count > closed:
+                            raise CollectError(f"consumer credit complaints upheld ({count}) exceed those closed ({closed}) for {firm} — value out of range")
+                        add(m.StatMetric.upheld_by_firm_pct, round(100.0 * count / closed, 2), CONSUMER_CREDIT,
+                            f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
+                            _period_note(row, sheet, header) + f" Derived: {count} upheld of {closed} closed (the sheet gives counts).",
+                            CONSUMER_CREDIT)
+                else:
+                    odd: list[str] = []
+                    fraction = _fraction(upheld, f"consumer credit complaints upheld, {firm}", odd)
+                    for item in pending:  # 2024 H2 Honda Finance Europe Plc: 7.83 under "Complaints Upheld (%)"
+                        if odd and item["segment"] == CONSUMER_CREDIT:
+                            item["point_note"] += " " + " ".join(odd)
+                    if fraction is not None:
+                        add(m.StatMetric.upheld_by_firm_pct, _pct(fraction), CONSUMER_CREDIT,
+                            f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
+                            _period_note(row, sheet, header) + f" The sheet gives the unrounded proportion {_shown(fraction)}; rounded to 2 decimals as a percentage.",
+                            CONSUMER_CREDIT)
+        if not pending:
+            continue  # listed, but nothing reported: no provider for an empty row
+        frn, brands, tn_group = trading.get(firm, (None, [], None))
+        frn = frn or frn_elsewhere.get(firm)
+        group = firms[firm].group or (tn_group if tn_group and tn_group.lower() not in NO_GROUP else None)
+        pid = registry.resolve(firm, frn, brands, group, sectors, response)
+        for item in pending:
+            figures.append(ctx.statistic(response, provider=pid, period=period, **item))
+            if item["metric"] == m.StatMetric.closed_within_8_weeks_pct:
+                with_rule.add(pid)
+    if not figures:
+        raise CollectError(f"the FCA workbook {response.url} has firm rows but no figures — the format may have changed")
+    return figures, with_rule
+
+
+def _cc_upheld_is_count(table: Table) -> bool:
+    """Whether the Consumer Credit 'upheld' column holds counts: a '%' header says proportions; otherwise
+    a column with a value above 1 holds counts (2022 H1: 353 of 864 closed)."""
+    header = table.columns.get("upheld", "")
+    if "%" in header:
+        return False
+    for row in table.rows.values():
+        value = row.values.get("upheld")
+        try:
+            number = parse_number(value, "upheld")
+        except CollectError:
+            continue
+        if number is not None and number > 1:
+            return True
+    return False
 
 
 def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
+    from ..dataset import period_sort_key
+
+    registry = Registry(ctx)
     records: list[Record] = []
-    for period, response in loaded:
-        if response.not_modified:
-            continue
-        records.extend(parse(ctx, period, response))
-    return records
+    with_rule: set[str] = set()
+    # Oldest first: a firm renamed later is matched (by FRN) to the provider made from its older name.
+    changed = sorted(((p, r) for p, r in loaded if not r.not_modified),
+                     key=lambda item: period_sort_key(item[0]) if item[0] else (date.min, 0))
+    read = [_tables(ctx, period, response) for period, response in changed]
+    # A firm missing from one period's Trading Names (2023 H2: Car Care Plan Limited) takes the FRN its
+    # exact name has in another period's, when that is one FRN: otherwise it would become a second,
+    # name-only provider before the period that names its FRN joins the name to the FRN's provider.
+    seen: dict[str, set[str]] = {}
+    for _, _, trading in read:
+        for firm, (frn, _, _) in trading.items():
+            if frn:
+                seen.setdefault(firm, set()).add(frn)
+    frn_elsewhere = {firm: next(iter(frns)) for firm, frns in seen.items() if len(frns) == 1}
+    for (period, response), tables in zip(changed, read):
+        figures, rule = parse(ctx, registry, period, response, tables, frn_elsewhere)
+        records.extend(figures)
+        with_rule |= rule
+    stored = ctx.dataset.pledges
+    pledges = [Record("pledges", rule_pledge(ctx, pid)) for pid in sorted(with_rule)
+               if f"{pid}--fca-disp-8-week-final-response" not in stored]
+    return registry.records() + pledges + records

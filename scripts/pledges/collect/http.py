@@ -30,6 +30,7 @@ Failures are raised as :class:`FetchError` with a message in plain words; nothin
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import heapq
 import http.client
@@ -171,8 +172,9 @@ class Response:
     def not_modified(self) -> bool:
         return self.status == 304
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
+        # Cached: collectors stamp it on every figure (thousands per workbook); the body never changes.
         return hashlib.sha256(self.body).hexdigest()
 
     @property

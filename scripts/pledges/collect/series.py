@@ -95,8 +95,9 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
         notes[sid] = figure.provenance.note
     used: set[str] = set()
     out: list[Record] = []
+    all_series = dataset.series  # builds a dict per access: once, not once per series
     for sid, items in by_series.items():
-        stored = dataset.series.get(sid)
+        stored = all_series.get(sid)
         points = {p.period: p for p in (stored.points if stored else [])}
         for figure in items:
             old = points.get(figure.period)
@@ -119,6 +120,7 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
             points[figure.period] = m.Point(
                 period=figure.period, value=figure.value, release=rid, sample_size=figure.sample_size,
                 industry_average=figure.industry_average, series_version=figure.series_version,
+                note=figure.note,
             )
         ordered = [points[p] for p in sorted(points, key=period_sort_key)]
         if stored is not None and ordered == list(stored.points):
