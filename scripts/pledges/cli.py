@@ -83,7 +83,18 @@ def _recover(data: Path) -> str | None:
     return None
 
 
+def _safe_output() -> None:
+    # A path or value that cannot be encoded for this terminal (a file name that is not UTF-8, an
+    # ASCII-only locale) must print escaped, not end the command in a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # replaced streams (tests, pipes already closed)
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_output()
     args = build_parser().parse_args(argv)
     try:
         if getattr(args, "data", None) is not None:

@@ -11,6 +11,7 @@ import difflib
 import gc
 import os
 import re
+import stat
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -23,14 +24,28 @@ from pydantic import BaseModel
 
 from . import models as m
 from .pii import find_personal_data
-from .yamlio import Document, YamlProblem, read_yaml_file
+from .yamlio import FORBIDDEN_IN_TEXT, Document, YamlProblem, character_problem, not_regular_file, read_yaml_file
 
 
 def today_default() -> date:
     """Today in UTC (collectors stamp retrieval times in UTC), or the frozen day in
     PLEDGES_TODAY (YYYY-MM-DD) for tests and reproducible builds."""
     frozen = os.environ.get("PLEDGES_TODAY")
-    return date.fromisoformat(frozen) if frozen else datetime.now(timezone.utc).date()
+    if not frozen:
+        return datetime.now(timezone.utc).date()
+    try:
+        return date.fromisoformat(frozen)
+    except ValueError:
+        raise ValueError(f"PLEDGES_TODAY={frozen!r} is not a date — set it to YYYY-MM-DD or unset it") from None
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one terminal line: a file name with a line break, a control or a
+    bidirectional character (or bytes that are not UTF-8) could otherwise fake or hide output lines."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for ch in text)
 
 
 @dataclass(frozen=True, order=True)
@@ -41,7 +56,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
 
 @dataclass
@@ -241,20 +256,89 @@ def explain_error(model: type[BaseModel], error: dict) -> tuple[tuple, str, bool
 # --------------------------------------------------------------------------- loading
 
 
+RECORD_SUFFIXES = (".yaml", ".yml")
+
+
+def scan_data_folder(root: Path) -> tuple[list[tuple[str | None, Path]], list[tuple[Path, str]]]:
+    """Every record path under root as (kind, path) — kind None outside a known folder — and the
+    problems of the folder structure as (path, message).
+
+    Links are never followed (a linked kind folder would make `check` read, and `fmt` write, outside
+    the data folder); a kind folder that is not a folder, a folder that cannot be read and a `.yaml`
+    path that is not a regular file are reported, not skipped: `ok` must mean every record was read.
+    Paths that are not regular files are returned with the records, so that the reader says what
+    they are. Hidden entries (`.git`, editor files) are skipped.
+    """
+    records: list[tuple[str | None, Path]] = []
+    problems: list[tuple[Path, str]] = []
+
+    def walk(folder: Path, kind: str | None, top: bool) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append((folder, f"cannot read this folder ({exc.strerror or type(exc).__name__}) — make it "
+                                     "readable (e.g. `chmod a+rx`) or remove it"))
+            return
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            is_record = name.endswith(RECORD_SUFFIXES)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                problems.append((path, f"cannot inspect this path ({exc.strerror}) — check its permissions"))
+                continue
+            if top and name in m.KINDS and (is_link or not is_dir):
+                what = "a symbolic link" if is_link else (not_regular_file(_lstat_mode(path)) or "a file")
+                problems.append((path, f"the {name} folder is {what}, not a folder — make data/{name} an ordinary "
+                                       "folder holding the record files (links are never followed)"))
+                continue
+            if is_record:
+                records.append((kind, path))  # the reader refuses links, folders, pipes and devices
+            elif is_link and (kind is not None or name in m.KINDS):
+                problems.append((path, "a symbolic link inside the data folder — links are never followed; put the "
+                                       "folder or the records themselves here"))
+            if is_dir:
+                subfolders.append((path, name))
+        for path, name in subfolders:
+            walk(path, (name if name in m.KINDS else None) if top else kind, False)
+
+    walk(root, None, True)
+    return records, problems
+
+
+def _lstat_mode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return stat.S_IFREG
+
+
 def iter_record_files(root: Path) -> Iterable[tuple[str | None, Path]]:
     """(kind, path) for every YAML file under root; kind None for files outside a known folder."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel = Path(dirpath).relative_to(root)
-        kind = rel.parts[0] if rel.parts else None
-        for filename in sorted(filenames):
-            if filename.startswith("."):
-                continue
-            if filename.endswith((".yaml", ".yml")):
-                yield (kind if kind in m.KINDS else None), Path(dirpath) / filename
+    return iter(scan_data_folder(root)[0])
+
+
+def could_not_check(dataset: Dataset, path: Path | str, exc: BaseException) -> None:
+    """Last resort, after every known kind of bad input has its own message: an unexpected error in
+    the checks of one file is a bug, reported on that file, and the other files are still checked."""
+    dataset.add(path, 1, 1, f"could not be checked ({type(exc).__name__}: {exc}) — report this as a bug, with the file")
 
 
 def load_file(kind: str, path: Path, dataset: Dataset) -> Loaded | None:
+    try:
+        return _load_file(kind, path, dataset)
+    except Exception as exc:  # noqa: BLE001 - see could_not_check
+        could_not_check(dataset, path, exc)
+        return None
+
+
+def _load_file(kind: str, path: Path, dataset: Dataset) -> Loaded | None:
     model = m.KINDS[kind]
     try:
         doc = read_yaml_file(path)
@@ -299,7 +383,10 @@ def _load_dataset(root: Path, today: date | None) -> Dataset:
     if not root.is_dir():
         dataset.add(root, 1, 1, "data folder not found — pass --data DIR pointing at the folder with providers/, pledges/ …")
         return dataset
-    for kind, path in iter_record_files(root):
+    paths, structure = scan_data_folder(root)
+    for path, message in structure:
+        dataset.add(path, 1, 1, message)
+    for kind, path in paths:
         dataset.files += 1
         if kind is None:
             dataset.add(path, 1, 1, f"file is outside the record folders — move it into one of {', '.join(m.KINDS)}")
@@ -310,7 +397,10 @@ def _load_dataset(root: Path, today: date | None) -> Dataset:
         item = load_file(kind, path, dataset)
         if item is None:
             continue
-        check_identity(item, dataset)
+        try:
+            check_identity(item, dataset)
+        except Exception as exc:  # noqa: BLE001 - see could_not_check
+            could_not_check(dataset, path, exc)
     check_records(dataset, today or today_default())
     dataset.problems.sort()
     return dataset
@@ -439,15 +529,48 @@ def check_records(dataset: Dataset, today: date) -> None:
     """Checks across records and of values that need context (today, the source's cadence)."""
     for kind, items in dataset.loaded.items():
         for item in items.values():
-            _check_references(dataset, kind, item)
-            _check_dates(dataset, kind, item, today)
-            _check_free_text(dataset, item)
-            if kind == "series":
-                _check_series(dataset, item, today)
-            if kind == "responses":
-                _check_response_figure(dataset, item)
-            if kind == "sources":
-                _check_source_params(dataset, item)
+            try:
+                check_characters(dataset, item)
+                _check_references(dataset, kind, item)
+                _check_dates(dataset, kind, item, today)
+                _check_free_text(dataset, item)
+                if kind == "series":
+                    _check_series(dataset, item, today)
+                if kind == "responses":
+                    _check_response_figure(dataset, item)
+                if kind == "sources":
+                    _check_source_params(dataset, item)
+            except Exception as exc:  # noqa: BLE001 - see could_not_check
+                could_not_check(dataset, item.path, exc)
+
+
+def _all_text(data: Any, prefix: tuple = ()) -> Iterable[tuple[tuple, str, bool]]:
+    """(location, text, is-a-key) for every string in a record, keys included."""
+    if isinstance(data, str):
+        yield prefix, data, False
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield prefix + (key,), key, True
+            yield from _all_text(value, prefix + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _all_text(value, prefix + (index,))
+
+
+def check_characters(dataset: Dataset, item: Loaded) -> None:
+    """Refuse control, bidirectional and other forbidden characters (yamlio.FORBIDDEN_IN_TEXT) in every
+    string of a record: ids, addresses, free text, collector parameters and their keys. A file whose
+    text held none and no escape is skipped (the reader already scanned it)."""
+    if item.doc.text_is_clean:
+        return
+    for loc, text, is_key in _all_text(item.doc.data):
+        found = FORBIDDEN_IN_TEXT.search(text)
+        if found is not None:
+            name = loc[-1] if loc and isinstance(loc[-1], str) else "a value"
+            where = f"the key '{printable(name)}'" if is_key else f"'{printable(str(name))}'"
+            line, column = item.where(loc, key=is_key)
+            dataset.add(item.path, line, column, f"{where}: {character_problem(found.group())}")
 
 
 def _check_references(dataset: Dataset, kind: str, item: Loaded) -> None:
@@ -465,7 +588,10 @@ def _check_references(dataset: Dataset, kind: str, item: Loaded) -> None:
 
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
-        return (value.astimezone(timezone.utc) if value.tzinfo else value).date()
+        try:
+            return (value.astimezone(timezone.utc) if value.tzinfo else value).date()
+        except OverflowError:  # a date field given as a date-time at the edge of the calendar
+            return value.date()
     if isinstance(value, date):
         return value
     return None

@@ -22,7 +22,8 @@ from pydantic import Strict as PydanticStrict
 
 ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
-PERIOD_PATTERN = r"^\d{4}(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
+# The year is four digits and not 0000 (there is no year 0; dates start at 0001).
+PERIOD_PATTERN = r"^(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
 
 RecordId = Annotated[
     str,
@@ -49,7 +50,33 @@ Url = Annotated[
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
+def _one_line(value: str) -> str:
+    # Names and titles become headings, table cells and feed titles, where a line break splits them.
+    # (Control and bidirectional characters are refused in every string by `pledges check`.)
+    if "\n" in value:
+        raise ValueError("a short text field must be one line; write it without line breaks (longer text belongs in a note)")
+    return value
+
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_one_line)]
+
+
+def _utc_representable(value: dt.date) -> dt.date:
+    # 9999-12-31T23:59:59-23:59 is year 10000 in UTC and 0001-01-01T00:00:00+14:00 is year 0:
+    # comparing, sorting or converting such a time fails, so it is refused here rather than later.
+    if isinstance(value, dt.datetime) and value.utcoffset():
+        try:
+            value.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise ValueError(f"date-time {value.isoformat()} falls outside the years 1–9999 in UTC; "
+                             "write the real date-time, preferably in UTC with a Z") from None
+    return value
+
+
+DateTime = Annotated[dt.datetime, AfterValidator(_utc_representable)]
+DateOrDateTime = Annotated[dt.date | dt.datetime, AfterValidator(_utc_representable)]
 Period = Annotated[
     str,
     StringConstraints(pattern=PERIOD_PATTERN),
@@ -261,7 +288,7 @@ class Provenance(Strict):
     url: Url = Field(description="The page or file the fact was taken from.")
     title: ShortText | None = Field(None, description="Title of the publication.")
     published: dt.date | None = Field(None, description="When the publisher released it (YYYY-MM-DD).")
-    retrieved: dt.date | dt.datetime = Field(description="When it was read or fetched (date, or ISO date-time for collected files).")
+    retrieved: DateOrDateTime = Field(description="When it was read or fetched (date, or ISO date-time for collected files).")
     licence: ShortText = Field(description="Licence as stated by the publisher, e.g. `CC0-1.0`, `OGL-UK-3.0`; `unknown` if not stated.")
     sha256: Sha256 | None = Field(None, description="SHA-256 of the collected file or response body (collectors fill this in).")
     collected_by: CollectedBy
@@ -583,8 +610,8 @@ class SourceStatus(Strict):
     """Written by collectors: the health of one source, shown on the sources page."""
 
     id: RecordId = Field(description="The source id.")
-    last_success: dt.datetime | None = None
-    last_attempt: dt.datetime | None = None
+    last_success: DateTime | None = None
+    last_attempt: DateTime | None = None
     last_error: Text | None = None
     consecutive_failures: Count = Field(0, ge=0)
     validators: list[UrlValidator] = Field(default_factory=list, description="ETag / Last-Modified per URL.")

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from . import models as m
 from .schema import _nested, _type_of, annotated_description
+from .yamlio import link_under, write_new
 
 KIND_FOLDERS = {
     "provider": "providers",
@@ -65,11 +66,21 @@ def run_new(args) -> int:
     if not re.fullmatch(m.ID_PATTERN, args.id):
         print(f"id '{args.id}' is not valid — use lower-case letters, digits and single hyphens", file=sys.stderr)
         return 1
-    path = Path(args.data) / KIND_FOLDERS[args.kind] / f"{args.id}.yaml"
-    if path.exists():
+    root = Path(args.data)
+    path = root / KIND_FOLDERS[args.kind] / f"{args.id}.yaml"
+    link = link_under(root, path)  # never write through a link, dangling or not, to outside the data folder
+    if link is not None:
+        print(f"{link} is a symbolic link — `pledges new` never writes through links; replace it with an "
+              "ordinary folder or remove it", file=sys.stderr)
+        return 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_new(path, template(args.kind, args.id))
+    except FileExistsError:
         print(f"{path} already exists — choose another id or edit that file", file=sys.stderr)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template(args.kind, args.id), encoding="utf-8")
+    except OSError as exc:
+        print(f"{path}: cannot write the new record ({exc.strerror or exc}) — check the data folder", file=sys.stderr)
+        return 1
     print(f"wrote {path} — fill in the TODOs, then run `pledges check`")
     return 0

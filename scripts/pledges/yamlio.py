@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import os
 import re
+import stat
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -55,6 +58,9 @@ class Document:
     # path → libyaml Mark (0-based line/column); converted only when a problem is reported
     value_marks: dict[tuple, Any] = field(default_factory=dict)
     key_marks: dict[tuple, Any] = field(default_factory=dict)
+    # True when no value can hold a FORBIDDEN_IN_TEXT character: the text had none raw and no
+    # backslash (escapes are the only other way in), so the per-value scan can be skipped.
+    text_is_clean: bool = False
 
     def position(self, path: tuple, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) for a path; falls back to the nearest parent that exists."""
@@ -73,6 +79,100 @@ def _pos(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+# --------------------------------------------------------------------------- characters no record may hold
+#
+# Every record ends up in HTML pages and Atom feeds. XML 1.0 cannot hold C0 controls other than tab,
+# LF and CR, surrogates, U+FFFE or U+FFFF at all: one of them makes a whole feed malformed. C1
+# controls (U+0080–U+009F) are legal XML but invisible and meaningless in text; NEL (U+0085) and
+# U+2028/U+2029 are line breaks to YAML 1.1, so the parser silently turns them into a space or a
+# newline (fmt would change the text). The bidirectional embedding, override and isolate controls
+# (U+202A–U+202E, U+2066–U+2069) reorder how text is displayed against how it is stored ("Trojan
+# Source", CVE-2021-42574): a pledge could read differently from what it says.
+# Allowed: tab and line feed (verbatim pledge text has paragraphs; both are plain XML), and the
+# implicit direction marks U+200E/U+200F/U+061C, which right-to-left text needs and which, unlike
+# overrides, cannot reorder anything beyond their neighbouring characters.
+# CR: a line ending in the file (YAML reads CRLF as a line break and `pledges fmt` writes LF), but
+# never inside a value, where XML parsers would turn it into a line feed.
+_FORBIDDEN = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 except tab, LF, CR; DEL; C1 (with NEL)
+    "\u2028\u2029"  # line and paragraph separators
+    "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
+    "\ud800-\udfff\ufffe\uffff"  # lone surrogates and the two non-characters XML excludes
+)
+FORBIDDEN_IN_FILE = re.compile(f"[{_FORBIDDEN}]")
+FORBIDDEN_IN_TEXT = re.compile(f"[{_FORBIDDEN}\r]")
+
+_CHAR_NAMES = {"\x00": "NUL", "\x7f": "DELETE", "\x85": "NEXT LINE (NEL)", "\r": "CARRIAGE RETURN",
+               "\x1b": "ESCAPE", "\x0b": "VERTICAL TAB", "\x0c": "FORM FEED", "\x07": "BELL", "\x08": "BACKSPACE"}
+
+
+def describe_character(ch: str) -> str:
+    """`U+202E RIGHT-TO-LEFT OVERRIDE`: the code point and its name (controls have no Unicode name)."""
+    code = ord(ch)
+    name = _CHAR_NAMES.get(ch) or unicodedata.name(ch, "")
+    if not name:
+        name = "control character" if code < 0xA0 else "surrogate" if 0xD800 <= code <= 0xDFFF else "non-character"
+    return f"U+{code:04X} {name}"
+
+
+def character_problem(ch: str) -> str:
+    """What is wrong with a forbidden character and how to fix it (without the position)."""
+    what = describe_character(ch)
+    code = ord(ch)
+    if ch == "\r":
+        return f"text contains a {what} (\\r) — write line breaks as ordinary new lines (\\n), or remove it"
+    if ch in "\x85\u2028\u2029":
+        return (f"text contains {what}, which YAML reads as a line break — replace it with an ordinary "
+                "line break or a space")
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return (f"text contains the invisible bidirectional control {what}, which makes text display in another "
+                "order than it is stored — delete it (text in a right-to-left language needs no such control)")
+    if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+        return f"text contains {what}, which is not a valid character — delete it"
+    return (f"text contains the invisible {what} — delete it (a tab or a line break may be written as such; "
+            "nothing else below U+0020 is allowed)")
+
+
+def _offset_position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _refuse_forbidden_characters(text: str) -> None:
+    """A forbidden character anywhere in the file, comments included (an editor hides it there too)."""
+    found = FORBIDDEN_IN_FILE.search(text)
+    if found is None:
+        return
+    hints = []
+    for later in FORBIDDEN_IN_FILE.finditer(text, found.end()):
+        if len(hints) == 20:
+            break
+        hints.append((*_offset_position(text, later.start()), character_problem(later.group())))
+    raise YamlProblem(character_problem(found.group()), *_offset_position(text, found.start()), hints)
+
+
+# --------------------------------------------------------------------------- numbers
+#
+# YAML 1.1 (PyYAML's resolver) reads more than decimals as numbers: `1:30:00.5` is 5400.5 (base 60),
+# `017` is 15 (octal), `0x1F` is 31, `0b11` is 3, `1_000` is 1000. A figure typed from a publication
+# must mean what it shows, so only plain decimals are numbers; the others are refused, not guessed.
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?\Z|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+
+def _number_form(text: str) -> str:
+    body = text.lstrip("+-").lower()
+    if ":" in body:
+        return "base-60 (sexagesimal)"
+    if body.startswith("0x"):
+        return "hexadecimal"
+    if body.startswith("0b"):
+        return "binary"
+    if "_" in body:
+        return "digit-grouping"
+    return "octal"
+
+
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -89,6 +189,8 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -109,10 +211,22 @@ def _scalar(node: yaml.Node) -> Any:
         line, col = _mark(node)
         raise YamlProblem(f"unsupported YAML tag {tag} — remove the tag and write a plain value", line, col)
     try:
-        return construct(_SCALAR_CONSTRUCTOR, node)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        value = construct(_SCALAR_CONSTRUCTOR, node)
+    # An explicit tag on text of another type (`!!bool maybe`, `!!timestamp x`) makes PyYAML's
+    # constructors fail with KeyError, AttributeError … as well: all mean "not a value of this type".
+    except Exception as exc:  # noqa: BLE001
         line, col = _mark(node)
+        if tag == _TIMESTAMP_TAG:
+            raise YamlProblem(f"{node.value!r} is not a real date or date-time ({exc}) — correct it: YYYY-MM-DD, "
+                              "or YYYY-MM-DDTHH:MM:SSZ", line, col) from None
         raise YamlProblem(f"cannot read value {node.value!r} ({exc}) — quote it or correct it", line, col) from None
+    if (tag == _INT_TAG and not _DECIMAL_INT.match(node.value)) or (tag == _FLOAT_TAG and not _DECIMAL_FLOAT.match(node.value)):
+        line, col = _mark(node)
+        raise YamlProblem(
+            f"{node.value!r} is a YAML 1.1 {_number_form(node.value)} number that would be read as {value!r} — write "
+            f"{value!r} as a plain decimal, or put the value in quotes if it is text", line, col,
+        )
+    return value
 
 
 class _Builder:
@@ -207,6 +321,7 @@ def _unclosed_quotes(text: str, error_line: int) -> list[tuple[int, int, str]]:
 
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document into a Document, or raise YamlProblem."""
+    _refuse_forbidden_characters(text)
     try:
         _refuse_deep_flow_nesting(text)
         loader = _Loader(text)
@@ -242,19 +357,59 @@ def parse_yaml(text: str) -> Document:
         raise YamlProblem("the file is empty — fill in the record (see `pledges new`)")
     builder = _Builder()
     builder.doc.data = builder.build(node, ())
+    builder.doc.text_is_clean = "\\" not in text
     return builder.doc
 
 
+_KIND_OF_FILE = [
+    (stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+]
+
+
+def not_regular_file(mode: int) -> str | None:
+    """`a folder`, `a symbolic link` … for a file mode that is not a regular file; None for one."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _KIND_OF_FILE if test(mode)), "not a regular file")
+
+
+def _not_a_record_file(what: str) -> YamlProblem:
+    return YamlProblem(f"not a regular file ({what}) — put the record itself here as a plain .yaml file, "
+                       "or remove it (links are never followed)")
+
+
+def _unreadable(exc: OSError) -> YamlProblem:
+    reason = exc.strerror or type(exc).__name__
+    return YamlProblem(f"cannot read the file ({reason}) — make it readable (e.g. `chmod a+r`) or remove it")
+
+
+def _no_follow_opener(name: str, flags: int) -> int:
+    # O_NOFOLLOW: a link swapped in after the lstat below is refused, not followed;
+    # O_NONBLOCK: a pipe swapped in cannot hang the check (the fstat below then refuses it).
+    return os.open(name, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
-    if path.is_symlink() or not path.is_file():
-        raise YamlProblem("not a regular file (a link, a device or a pipe) — put the record itself in the data folder")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise YamlProblem(
-            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for one record — split it into several records"
-        )
-    with open(path, "rb") as handle:  # read at most the limit, whatever stat said
-        raw = handle.read(max_bytes + 1)
+    try:
+        what = not_regular_file(os.lstat(path).st_mode)  # before opening: opening a device can have effects
+        if what:
+            raise _not_a_record_file(what)
+        with open(path, "rb", opener=_no_follow_opener) as handle:  # read at most the limit, whatever stat said
+            status = os.fstat(handle.fileno())
+            what = not_regular_file(status.st_mode)
+            if what:
+                raise _not_a_record_file(what)
+            if status.st_size > max_bytes:
+                raise YamlProblem(f"file is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit for one record "
+                                  "— split it into several records")
+            raw = handle.read(max_bytes + 1)
+    except YamlProblem:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _not_a_record_file("a symbolic link") from None
+        raise _unreadable(exc) from None
     if len(raw) > max_bytes:
         raise YamlProblem(f"file is over the {max_bytes:,}-byte limit for one record — split it into several records")
     try:
@@ -325,15 +480,81 @@ def dump_data(data: Any) -> str:
     )
 
 
+def record_data(record: Any) -> dict:
+    """A record as plain data in model field order, leaving out fields that are unset (None) or empty.
+
+    Free-form mappings (`params: dict[str, Any]`) are data, not fields: they are kept exactly as
+    written, with their `null`, `[]` and `{}` values (a `null` may mean "off"; dropping it turns the
+    collector's default back on).
+    """
+    out = {}
+    for name in type(record).model_fields:
+        value = _field_data(getattr(record, name))
+        if value is None or value == [] or value == {}:
+            continue
+        out[name] = value
+    return out
+
+
+def _field_data(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_field_data(item) for item in value]
+    if isinstance(value, dict):
+        return value  # free-form data: verbatim
+    if hasattr(type(value), "model_fields"):
+        return record_data(value)
+    return value
+
+
 def dump_record(record: Any) -> str:
-    """The canonical text of a record: model field order, no empty fields."""
-    data = plain(record.model_dump(mode="python", exclude_none=True))
+    """The canonical text of a record: model field order, no empty fields, free-form data verbatim."""
+    data = record_data(record)
     # Models list the fields whose items are short mappings (ClassVar FLOW_ITEMS); an item with
     # free text (a `note`) stays in block style, where long text wraps readably.
     for name in getattr(type(record), "FLOW_ITEMS", ()):
         if isinstance(data.get(name), list):
             data[name] = [FlowMapping(item) if isinstance(item, dict) and "note" not in item else item for item in data[name]]
     return dump_data(data)
+
+
+def link_under(root: Path, path: Path) -> Path | None:
+    """The first component of `path` below `root` that is a symbolic link, or None.
+
+    Writers call this first so that nothing is ever written through a link to a place outside the
+    data folder (a linked kind folder, a dangling link where a new record goes). Components that do
+    not exist yet are fine: they will be created as ordinary folders and files.
+    """
+    root, path = Path(root), Path(path)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:  # not under the data folder: only the file itself can be judged
+        root, parts = path.parent, (path.name,)
+    current = root
+    for part in parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return current  # cannot tell: treat it as unsafe
+        if stat.S_ISLNK(mode):
+            return current
+    return None
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a file that must not exist yet; refuses (FileExistsError) even a dangling link there."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: Path, text: str, *, fsync: bool = True) -> bool:
@@ -389,6 +610,11 @@ __all__ = [
     "read_yaml_file",
     "dump_record",
     "dump_data",
+    "record_data",
+    "link_under",
+    "write_new",
+    "character_problem",
+    "FORBIDDEN_IN_TEXT",
     "plain",
     "write_atomic",
     "fsync_dir",
