@@ -55,9 +55,9 @@ def test_fos_synthetic_layout(tmp_path, httpserver):
     )
     assert run_cli("--data", str(root)) == 0
     stats = load_dataset(root).statistics
-    assert stats["aa-underwriting--ombudsman-new-cases--2025-h1"].value == 140
-    assert stats["aa-underwriting--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(45.69)
-    assert stats["example-bank--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(31.25)
+    assert stats["aa-underwriting--fos-business-complaints--ombudsman-new-cases--2025-h1"].value == 140
+    assert stats["aa-underwriting--fos-business-complaints--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(45.69)
+    assert stats["example-bank--fos-business-complaints--ombudsman-upheld-pct--2025-h1"].value == pytest.approx(31.25)
     assert len(stats) == 4  # TOTALS, threshold and footnote rows skipped
 
 
@@ -80,18 +80,18 @@ def test_ofcom_multitable_layout(tmp_path, httpserver):
     root = ofcom_world(tmp_path, httpserver, OFCOM_CSV)
     assert run_cli("--data", str(root)) == 0
     stats = load_dataset(root).statistics
-    q1 = stats["bt--complaints-per-100k--fixed-broadband--2025-q1"]
-    assert (q1.value, q1.industry_average, q1.service) == (11.0, 10.0, "fixed broadband")
-    assert stats["bt--complaints-per-100k--fixed-broadband--2025-q4"].value == 8.0
-    assert stats["talktalk--complaints-per-100k--landline--2025-q1"].value == 8.0
-    assert stats["bt--complaints-per-100k--landline--2025-q4"].industry_average == 3.0
-    assert "now-broadband--complaints-per-100k--fixed-broadband--2025-q4" not in stats  # blank: not published
+    q1 = stats["bt--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q1"]
+    assert (q1.value, q1.industry_average, q1.segment) == (11.0, 10.0, "fixed broadband")
+    assert stats["bt--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q4"].value == 8.0
+    assert stats["talktalk--ofcom-telecoms-complaints--complaints-per-100k--landline--2025-q1"].value == 8.0
+    assert stats["bt--ofcom-telecoms-complaints--complaints-per-100k--landline--2025-q4"].industry_average == 3.0
+    assert "now-broadband--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--2025-q4" not in stats  # blank: not published
     # the real values agree with the tidy sample they came from
     with open(FIXTURES / "ofcom_complaints_fixed_broadband_2025_tidy.csv", newline="") as handle:
         for row in csv.DictReader(handle):
             if row["provider"] == "BT":
                 period = row["quarter"].replace(" ", "-").lower()
-                assert stats[f"bt--complaints-per-100k--fixed-broadband--{period}"].value == float(row["complaints_per_100k"])
+                assert stats[f"bt--ofcom-telecoms-complaints--complaints-per-100k--fixed-broadband--{period}"].value == float(row["complaints_per_100k"])
 
 
 @pytest.mark.parametrize("body,words", [
@@ -126,11 +126,11 @@ def test_citizens_advice_values_and_method_break(tmp_path, httpserver):
     )
     assert run_cli("--data", str(root)) == 0
     stats = load_dataset(root).statistics
-    assert stats["british-gas--star-rating--2026-q1"].value == 2.61
-    assert stats["british-gas--call-wait-seconds--2026-q1"].value == 51.0
-    assert stats["british-gas--email-reply-2-working-days-pct--2026-q1"].value == 97.94
-    assert stats["british-gas--complaints-per-10k--2025-q4"].value == 73.5
-    assert stats["british-gas--star-rating--2026-q1"].series_version == "method-2025-q4"
+    assert stats["british-gas--citizens-advice-star-rating--star-rating--2026-q1"].value == 2.61
+    assert stats["british-gas--citizens-advice-star-rating--call-wait-seconds--2026-q1"].value == 51.0
+    assert stats["british-gas--citizens-advice-star-rating--email-reply-2-working-days-pct--2026-q1"].value == 97.94
+    assert stats["british-gas--citizens-advice-star-rating--complaints-per-10k--2025-q4"].value == 73.5
+    assert stats["british-gas--citizens-advice-star-rating--star-rating--2026-q1"].series_version == "method-2025-q4"
 
 
 def test_records_failing_pledges_check_are_not_written(tmp_path, httpserver):
@@ -147,7 +147,7 @@ def test_records_failing_pledges_check_are_not_written(tmp_path, httpserver):
     assert run_cli("--data", str(root)) == 1
     error = read_yaml_file(root / "status" / f"{CA}.yaml").data["last_error"]
     assert "do not pass the checks of `pledges check`" in error and "2099-Q1 has not started yet" in error, error
-    assert not list((root / "statistics").iterdir())  # not even the good rows: a source is all or nothing
+    assert not list((root / "series").iterdir()) and not list((root / "releases").iterdir())  # not even the good rows: a source is all or nothing
 
 
 def test_every_collector_module_has_the_load_process_shape():
