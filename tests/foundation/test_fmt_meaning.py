@@ -19,7 +19,7 @@ from pledges.yamlio import FORBIDDEN_IN_TEXT, YamlProblem, dump_data, dump_recor
 
 from .helpers import tree_hashes
 
-TODAY = date(2026, 11, 23)
+TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture()

@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+import yaml
 from hypothesis import given, settings, strategies as st
 
 from benchmarks import synthetic
@@ -25,7 +26,7 @@ from pledges.yamlio import FORBIDDEN_IN_TEXT, YamlProblem, parse_yaml
 
 from .helpers import tree_hashes
 
-TODAY = date(2026, 11, 23)
+TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture()
@@ -75,6 +76,25 @@ def replace_line(path: Path, startswith: str, new: str) -> int:
             path.write_text("\n".join(lines), encoding="utf-8")
             return number
     raise AssertionError(f"no line {startswith!r} in {path}")
+
+
+def edit_point(path: Path, field: str, raw: str) -> int:
+    """Write the first point of a series in block style, one field a line (`- release: …` first), with
+    `field` set to the raw YAML text `raw`; returns the line number of that field."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("- {"))
+    point = yaml.safe_load(lines[index][2:])
+    point[field] = None
+    block = [f"- release: {point.pop('release')}"]
+    for key, value in point.items():
+        block.append(f"  {key}: {raw if key == field else value}")
+    lines[index:index + 1] = block
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return index + 1 + next(i for i, line in enumerate(block) if line.startswith(f"  {field}:"))
+
+
+def a_series(root: Path, pattern: str = "*") -> Path:
+    return sorted((root / "series").glob(f"{pattern}.yaml"))[0]
 
 
 def status_record(root: Path, **fields: str) -> Path:
@@ -127,14 +147,14 @@ def test_impossible_dates_are_refused_with_their_position(data, capsys, value):
 
 @pytest.mark.parametrize("period", ["0000-Q1", "'0000'", "0000-H2", "0000-01", "'0000-Q4'"])
 def test_year_zero_period_is_refused(data, capsys, period):
-    path = sorted((data / "statistics").glob("*2023-q1.yaml"))[0]
-    number = replace_line(path, "period:", f"period: {period}")
+    path = a_series(data)
+    number = edit_point(path, "period", period)
     refused(data, capsys, path, number, "write the period")
 
 
 def test_year_one_period_is_a_valid_period(data):
-    path = sorted((data / "statistics").glob("*2023-q1.yaml"))[0]
-    replace_line(path, "period:", "period: 0001-Q1")
+    path = a_series(data)
+    edit_point(path, "period", "0001-Q1")
     assert not [p for p in load_dataset(data, TODAY).problems if "period" in p.message and "invalid" in p.message]
 
 
@@ -255,10 +275,10 @@ def test_unexpected_error_is_reported_on_its_file_not_a_traceback(data, capsys, 
     def boom(*args):
         raise RuntimeError("surprise")
 
-    monkeypatch.setattr(dataset_module, "_check_statistic", boom)
+    monkeypatch.setattr(dataset_module, "_check_series", boom)
     code, output = check(data, capsys)
     assert code == 1
-    assert re.search(r"statistics/.+\.yaml:1:1: could not be checked \(RuntimeError: surprise\) — report this as a bug",
+    assert re.search(r"series/.+\.yaml:1:1: could not be checked \(RuntimeError: surprise\) — report this as a bug",
                      output), output
 
 
@@ -445,6 +465,6 @@ def test_plain_decimals_and_other_scalars_keep_their_meaning(text, value):
 
 
 def test_sexagesimal_statistic_value_is_refused_by_check(data, capsys):
-    path = sorted((data / "statistics").glob("*per-100k*.yaml"))[0]
-    number = replace_line(path, "value:", "value: 1:30:00.5")
+    path = a_series(data, "*per-100k*")
+    number = edit_point(path, "value", "1:30:00.5")
     refused(data, capsys, path, number, "write 5400.5 as a plain decimal")

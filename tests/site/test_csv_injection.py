@@ -17,6 +17,7 @@ import pytest
 
 from conftest import run_build
 from pledges import models as m
+from pledges.dataset import series_id
 from pledges.yamlio import parse_yaml
 from synth import write, write_dataset
 
@@ -26,12 +27,13 @@ PAYLOADS = [
     "-5 days late",
     "@SUM(A:A)",
     "\t=SUM(A:A)",
-    "\r=SUM(A:A)",
     "  =SUM(A:A)",
-    "\n-SUM(A:A)",
     "\uff1dSUM(A:A)",
     'Plain name;=SUM(A:A),+cmd|x\t@SUM(A:A) "quoted"',  # formulas after a separator of another locale
 ]
+# A line break (or a carriage return) in a one-line field is refused by `pledges check`; in long text
+# (Text fields: a correction, a source's last error) a line break is allowed, so it is tried there.
+MULTILINE_PAYLOADS = ["\n-SUM(A:A)", "First line\n=SUM(A:A)"]
 TRIGGERS = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 
 
@@ -55,6 +57,12 @@ def hostile_records(root: Path) -> dict[str, str]:
         used[what] = payload(next(counter))
         return used[what]
 
+    long_texts = iter(range(1000))
+
+    def long_text(what: str) -> str:
+        used[what] = MULTILINE_PAYLOADS[next(long_texts) % len(MULTILINE_PAYLOADS)]
+        return used[what]
+
     for path in sorted((root / "providers").glob("*.yaml")):
         p = load(path, m.Provider)
         update = {"name": text(f"provider name {p.id}"), "group": text(f"group {p.id}"),
@@ -71,15 +79,18 @@ def hostile_records(root: Path) -> dict[str, str]:
                                          "licence": text(f"source licence {s.id}")}))
     for path in sorted((root / "status").glob("*.yaml")):
         s = load(path, m.SourceStatus)
-        write(root, s.model_copy(update={"last_error": text(f"last error {s.id}")}))
+        write(root, s.model_copy(update={"last_error": long_text(f"last error {s.id}")}))
     for path in sorted((root / "corrections").glob("*.yaml")):
         c = load(path, m.Correction)
-        write(root, c.model_copy(update={"text": text(f"correction {c.id}")}))
-    publisher, licence, service = text("statistic publisher"), text("statistic licence"), text("statistic service")
-    for path in sorted((root / "statistics").glob("*.yaml")):
-        s = load(path, m.Statistic)
-        prov = s.provenance.model_copy(update={"publisher": publisher, "licence": licence})
-        write(root, s.model_copy(update={"provenance": prov, "service": service}))
+        write(root, c.model_copy(update={"text": long_text(f"correction {c.id}")}))
+    publisher, licence, segment = text("statistic publisher"), text("statistic licence"), text("statistic service")
+    for path in sorted((root / "releases").glob("*.yaml")):
+        r = load(path, m.Release)
+        write(root, r.model_copy(update={"publisher": publisher, "licence": licence}))
+    for path in sorted((root / "series").glob("*.yaml")):
+        s = load(path, m.Series)
+        path.unlink()  # the segment is part of the series id, so the file gets a new name
+        write(root, s.model_copy(update={"segment": segment, "id": series_id(s.provider, s.source, s.metric.value, segment)}))
     return used
 
 

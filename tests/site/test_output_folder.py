@@ -45,7 +45,7 @@ def build(repo: Path, out: str | Path, data: str | Path = "data", cwd: Path | No
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(repo / "scripts"))
     env.pop("PLEDGES_SITE_URL", None)
     return subprocess.run([sys.executable, "-m", "pledges", "build", "--data", str(data), "--out", str(out),
-                           "--today", "2026-11-23"], cwd=cwd or repo, capture_output=True, text=True, env=env,
+                           "--today", "2026-12-01"], cwd=cwd or repo, capture_output=True, text=True, env=env,
                           timeout=300)
 
 
