@@ -489,8 +489,9 @@ def period_start(period: str) -> date:
     return date(year, int(tail), 1)
 
 
-def figure_id(series_id: str, period: str) -> str:
-    return f"{series_id}--{period.lower()}"
+def figure_id(series_id: str, period: str, segment: str | None = None) -> str:
+    """`<series>--<period>`, or `<series>--<segment slug>--<period>` for a segment's figure."""
+    return f"{series_id}--{slug(segment)}--{period.lower()}" if segment else f"{series_id}--{period.lower()}"
 
 
 def release_provenance(release: m.Release) -> m.Provenance:
@@ -515,10 +516,10 @@ def build_figures(series: dict[str, m.Series], releases: dict[str, m.Release]) -
         for point in one.points:
             if point.release not in provenance:
                 continue  # reported by check as a dangling reference
-            fid = figure_id(sid, point.period)
+            fid = figure_id(sid, point.period, point.segment)
             figures[fid] = m.Statistic.model_construct(
                 id=fid, series=sid, release=point.release, provider=one.provider, source=one.source,
-                metric=one.metric, segment=one.segment, period=point.period, value=point.value, unit=one.unit,
+                metric=one.metric, segment=point.segment, period=point.period, value=point.value, unit=one.unit,
                 sample_size=point.sample_size, industry_average=point.industry_average,
                 series_version=point.series_version, note=point.note, provenance=provenance[point.release],
             )
@@ -647,10 +648,10 @@ def _check_series(dataset: Dataset, item: Loaded, today: date) -> None:
     shape = CADENCE_PERIOD_SHAPE.get(source.cadence) if source else None
     versions = {brk.series_version for brk in source.method_breaks} if source else set()
     releases = dataset.loaded["releases"]
-    expected_id = series_id(series.provider, series.source, series.metric.value, series.segment)
+    expected_id = series_id(series.provider, series.source, series.metric.value)
     if series.id != expected_id:
-        dataset.report(item, ("id",), f"series id '{series.id}' does not name its provider, source, metric and segment — use '{expected_id}' (and rename the file)")
-    seen: dict[str, int] = {}
+        dataset.report(item, ("id",), f"series id '{series.id}' does not name its provider, source and metric — use '{expected_id}' (and rename the file)")
+    seen: dict[tuple[str, str], int] = {}
     unit = series.unit
     for index, point in enumerate(series.points):
         here = ("points", index)
@@ -671,18 +672,20 @@ def _check_series(dataset: Dataset, item: Loaded, today: date) -> None:
         if point.series_version and versions and point.series_version not in versions:
             dataset.report(item, here + ("series_version",),
                            f"series_version '{point.series_version}' is not one of source '{source.id}' method breaks — use one of {', '.join(sorted(versions))}")
-        if point.period in seen:
+        key = (point.period, slug(point.segment) if point.segment else "")
+        if key in seen:
+            what = f"period {point.period}" + (f" of segment '{point.segment}'" if point.segment else "")
             dataset.report(item, here + ("period",),
-                           f"period {point.period} appears twice in this series (first at point {seen[point.period] + 1}) — keep one point per period")
+                           f"{what} appears twice in this series (first at point {seen[key] + 1}) — keep one point per period and segment")
         else:
-            seen[point.period] = index
+            seen[key] = index
         release = releases.get(point.release)
         if release is not None and release.record.source != series.source:
             dataset.report(item, here + ("release",),
                            f"release '{point.release}' belongs to source '{release.record.source}', not '{series.source}' — name a release of this series' source")
-    periods = [point.period for point in series.points]
-    if periods != sorted(periods, key=period_sort_key):
-        dataset.report(item, ("points",), "points are not in period order — put them oldest first (`pledges fmt` does it)")
+    order = [point_sort_key(point) for point in series.points]
+    if order != sorted(order):
+        dataset.report(item, ("points",), "points are not in period order — put them oldest first, segments of a period in A–Z order")
 
 
 def period_sort_key(period: str) -> tuple[date, int]:
@@ -690,12 +693,14 @@ def period_sort_key(period: str) -> tuple[date, int]:
     return period_start(period), -len(period)
 
 
-def series_id(provider: str, source: str, metric: str, segment: str | None) -> str:
-    """The one way to name a series: provider, source, metric and the segment's slug."""
-    parts = [provider, source, metric]
-    if segment:
-        parts.append(slug(segment))
-    return "--".join(parts)
+def point_sort_key(point: m.Point) -> tuple:
+    """Points are kept oldest first; the segments of one period in A–Z order."""
+    return (*period_sort_key(point.period), (point.segment or "").lower())
+
+
+def series_id(provider: str, source: str, metric: str) -> str:
+    """The one way to name a series: provider, source and metric."""
+    return "--".join([provider, source, metric])
 
 
 def slug(text: str) -> str:

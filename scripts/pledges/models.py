@@ -481,6 +481,7 @@ class Point(Strict):
     """One figure of a series: a period and its value, read from a release."""
 
     period: Period
+    segment: ShortText | None = Field(None, description="Service or product group as the publisher names it, e.g. `Fixed broadband`; leave out when the publisher gives one figure.")
     value: Number = Field(ge=0, description="The published figure; never negative.")
     release: RecordId = Field(description="Id of the release (in `data/releases/`) the figure was read from.")
     sample_size: Count | None = Field(None, ge=0, description="Cases behind the figure, where known.")
@@ -490,16 +491,22 @@ class Point(Strict):
 
 
 class Series(Strict):
-    """The published figures of one provider, source, metric (and segment), period by period."""
+    """The published figures of one provider, source and metric, period by period.
 
-    id: RecordId = Field(description="`<provider>--<source>--<metric>[--<segment>]`; equals the file name.")
+    A publisher that splits a figure by service or product group (Ofcom's landline and broadband, the
+    FCA's product groups) gives one point per period and segment: one file per provider and metric keeps
+    a provider's figures together and the number of files small (a new half-year adds lines, not files)."""
+
+    id: RecordId = Field(description="`<provider>--<source>--<metric>`; equals the file name.")
     provider: RecordId
     source: RecordId = Field(description="Id of the source dataset in `data/sources/`.")
     metric: StatMetric
     unit: StatUnit = Field(description="Must be the unit of the metric (see the metric table).")
-    segment: ShortText | None = Field(None, description="Service or product group as the publisher names it, e.g. `Fixed broadband`.")
     note: Text | None = None
-    points: list[Point] = Field(min_length=1, description="One per period, oldest first; a new period is a new line at the end.")
+    points: list[Point] = Field(
+        min_length=1,
+        description="One per period (and segment), oldest first; a new period adds lines at the end.",
+    )
 
     FLOW_ITEMS: ClassVar[tuple[str, ...]] = ("points",)  # one line per point (yamlio.dump_record)
 
@@ -516,7 +523,7 @@ class Statistic(Strict):
 
     Not a record kind: built by ``Dataset.statistics`` from ``data/series/`` and ``data/releases/``."""
 
-    id: RecordId = Field(description="`<series id>--<period>`: the figure's permalink anchor.")
+    id: RecordId = Field(description="`<series id>[--<segment>]--<period>`: the figure's permalink anchor.")
     series: RecordId
     release: RecordId
     provider: RecordId

@@ -509,14 +509,26 @@ def _field_data(value: Any) -> Any:
 
 
 def dump_record(record: Any) -> str:
-    """The canonical text of a record: model field order, no empty fields, free-form data verbatim."""
+    """The canonical text of a record: model field order, no empty fields, free-form data verbatim.
+
+    Models may name trailing list fields whose items are short mappings (ClassVar FLOW_ITEMS, e.g. a
+    series' points): each such item is written on ONE line, however long, so that a new period is one
+    new line in a diff. An item with free text (a `note`) stays in block style, where long text wraps."""
     data = record_data(record)
-    # Models list the fields whose items are short mappings (ClassVar FLOW_ITEMS); an item with
-    # free text (a `note`) stays in block style, where long text wraps readably.
-    for name in getattr(type(record), "FLOW_ITEMS", ()):
-        if isinstance(data.get(name), list):
-            data[name] = [FlowMapping(item) if isinstance(item, dict) and "note" not in item else item for item in data[name]]
-    return dump_data(data)
+    flow = [name for name in getattr(type(record), "FLOW_ITEMS", ()) if isinstance(data.get(name), list)]
+    if not flow or list(data)[-len(flow):] != flow:
+        return dump_data(data)
+    lists = {name: data.pop(name) for name in flow}
+    parts = [dump_data(data)] if data else []
+    for name, items in lists.items():
+        parts.append(f"{name}:\n")
+        for item in items:
+            if isinstance(item, dict) and "note" not in item:
+                one_line = yaml.dump(FlowMapping(item), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30)
+                parts.append("- " + one_line.rstrip("\n").removesuffix("\n...") + "\n")
+            else:
+                parts.append(dump_data([item]))
+    return "".join(parts)
 
 
 def link_under(root: Path, path: Path) -> Path | None:

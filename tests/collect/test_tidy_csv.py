@@ -58,7 +58,7 @@ def test_ofcom_every_landline_and_broadband_row_is_one_point(tmp_path, httpserve
     dataset, found = points(root, OFCOM)
     rows = [r for r in rows_of(OFCOM_CSV) if r["service"] in ("Landline", "Fixed broadband") and r["provider"] != "Industry Average"]
     assert len(rows) == 850 and len(found) == len(rows)  # 492 + 480 rows less 61 + 61 industry-average rows
-    assert {s.segment for s, _ in found} == {"landline", "fixed broadband"}  # pay TV and mobile are left out
+    assert {p.segment for _, p in found} == {"landline", "fixed broadband"}  # pay TV and mobile are left out
     stats = dataset.statistics
     first = stats["bt--ofcom-telecoms-complaints--complaints-per-100k--landline--2010-q4"]
     assert first.value == 25.0 and first.provenance.sha256 == hashlib.sha256(OFCOM_CSV).hexdigest()
@@ -69,7 +69,7 @@ def test_ofcom_every_landline_and_broadband_row_is_one_point(tmp_path, httpserve
     assert stats["bt--ofcom-telecoms-complaints--complaints-per-100k--landline--2025-q4"].industry_average == 3.0
     # both of Ofcom's labels for the Post Office are one provider
     assert stats["post-office--ofcom-telecoms-complaints--complaints-per-100k--landline--2017-q3"].value == 24.0
-    assert any(s.provider == "post-office" and s.segment == "fixed broadband" for s, _ in found)
+    assert any(s.provider == "post-office" and p.segment == "fixed broadband" for s, p in found)
     release = dataset.releases[first.release]
     assert release.derived and release.checked_against
     assert release.url == httpserver.url_for("/real/ofcom_complaints.csv")
@@ -86,7 +86,7 @@ def test_ofcom_pay_tv_and_mobile_rows_are_never_read(tmp_path, httpserver):
     root = world(tmp_path, httpserver, OFCOM, body)
     assert run_cli("--data", str(root)) == 0
     _, found = points(root, OFCOM)
-    assert not any(s.provider in ("o2", "three-uk") or s.segment not in ("landline", "fixed broadband") for s, _ in found)
+    assert not any(s.provider in ("o2", "three-uk") or p.segment not in ("landline", "fixed broadband") for s, p in found)
 
 
 # Independent figures the derived copy was checked against (the release's checked_against lists them).
@@ -130,7 +130,7 @@ def test_seed_2025_figures_equal_the_full_copy():
         year, q = point.period.split("-")
         if series.source == OFCOM:
             label = names[(OFCOM, series.provider)]
-            assert ofcom[(series.segment, label, f"{year} {q}")] == point.value, series.id
+            assert ofcom[(point.segment, label, f"{year} {q}")] == point.value, series.id
         else:
             row = ca[(names[(CA, series.provider)], f"{q} {year}")]
             assert float(row[columns[series.metric.value]]) == point.value, series.id

@@ -38,8 +38,8 @@ def test_the_fixture_holds_every_old_figure():
 def test_every_old_figure_is_a_point_with_the_same_value_and_provenance(figures):
     missing, wrong = [], []
     for row in old_rows():
-        sid = series_id(row["provider"], row["source"], row["metric"], row["service"] or None)
-        figure = figures.get(figure_id(sid, row["period"]))
+        sid = series_id(row["provider"], row["source"], row["metric"])
+        figure = figures.get(figure_id(sid, row["period"], row["service"] or None))
         if figure is None:
             missing.append(row["id"])
             continue

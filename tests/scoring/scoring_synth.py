@@ -40,9 +40,9 @@ def source(sid: str = "src", cadence: str = "quarterly", breaks=()) -> m.Source:
 def stat(provider_id: str, metric: str, period: str, value: float, *, source_id: str = "src", service: str | None = None,
          average: float | None = None, sample: int | None = None, series: str | None = None) -> m.Statistic:
     met = m.StatMetric(metric)
-    sid = series_id(provider_id, source_id, metric, service)
+    sid = series_id(provider_id, source_id, metric)
     return m.Statistic(
-        id=figure_id(sid, period), series=sid, release=f"{source_id}--synthetic--2026-01-01", provider=provider_id,
+        id=figure_id(sid, period, service), series=sid, release=f"{source_id}--synthetic--2026-01-01", provider=provider_id,
         source=source_id, metric=met, segment=service, period=period, value=value, unit=m.METRIC_UNITS[met], sample_size=sample,
         industry_average=average, series_version=series, provenance=PROV,
     )

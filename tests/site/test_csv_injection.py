@@ -17,7 +17,6 @@ import pytest
 
 from conftest import run_build
 from pledges import models as m
-from pledges.dataset import series_id
 from pledges.yamlio import parse_yaml
 from synth import write, write_dataset
 
@@ -89,8 +88,7 @@ def hostile_records(root: Path) -> dict[str, str]:
         write(root, r.model_copy(update={"publisher": publisher, "licence": licence}))
     for path in sorted((root / "series").glob("*.yaml")):
         s = load(path, m.Series)
-        path.unlink()  # the segment is part of the series id, so the file gets a new name
-        write(root, s.model_copy(update={"segment": segment, "id": series_id(s.provider, s.source, s.metric.value, segment)}))
+        write(root, s.model_copy(update={"points": [p.model_copy(update={"segment": segment}) for p in s.points]}))
     return used
 
 

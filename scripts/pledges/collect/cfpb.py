@@ -158,7 +158,7 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
             "— the API's format may have changed"
         )
     if total == 0:
-        stored = ctx.dataset.statistics.get(figure_id(series_id(provider, ctx.source.id, m.StatMetric.complaints_count.value, None), period))
+        stored = ctx.dataset.statistics.get(figure_id(series_id(provider, ctx.source.id, m.StatMetric.complaints_count.value), period))
         if stored is not None and stored.value > 0:
             raise CollectError(
                 f"expected complaints for {provider} in {period} (the stored count is {stored.value:,.0f}); found hits.total 0 "

@@ -133,9 +133,9 @@ class Context:
     ) -> Record:
         """One figure. ``note`` describes the series (how it is read); ``point_note`` this period's figure."""
         check_number(value, f"{metric.value} of {provider} for {period}")
-        sid = series_id(provider, self.source.id, metric.value, segment)
+        sid = series_id(provider, self.source.id, metric.value)
         stat = m.Statistic(
-            id=figure_id(sid, period),
+            id=figure_id(sid, period, segment),
             series=sid,
             release="pending",  # named when the figures are stored (collect/series.py)
             provider=provider,

@@ -21,7 +21,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .. import models as m
-from ..dataset import Dataset, period_sort_key, series_id, slug
+from ..dataset import Dataset, period_sort_key, point_sort_key, series_id, slug
 from .common import CollectError, Record
 
 
@@ -90,17 +90,17 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
     by_series: dict[str, list[m.Statistic]] = defaultdict(list)
     notes: dict[str, str | None] = {}
     for figure in figures:
-        sid = series_id(figure.provider, source.id, figure.metric.value, figure.segment)
+        sid = series_id(figure.provider, source.id, figure.metric.value)
         by_series[sid].append(figure)
-        notes[sid] = figure.provenance.note
+        notes.setdefault(sid, figure.provenance.note)
     used: set[str] = set()
     out: list[Record] = []
     all_series = dataset.series  # builds a dict per access: once, not once per series
     for sid, items in by_series.items():
         stored = all_series.get(sid)
-        points = {p.period: p for p in (stored.points if stored else [])}
+        points = {(p.period, p.segment): p for p in (stored.points if stored else [])}
         for figure in items:
-            old = points.get(figure.period)
+            old = points.get((figure.period, figure.segment))
             if old is not None and _same_figure(old, figure):
                 continue
             prov = figure.provenance
@@ -117,18 +117,18 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
             if rid in new_releases:
                 new_releases[rid][1].append(figure.period)
             used.add(rid)
-            points[figure.period] = m.Point(
-                period=figure.period, value=figure.value, release=rid, sample_size=figure.sample_size,
+            points[(figure.period, figure.segment)] = m.Point(
+                period=figure.period, segment=figure.segment, value=figure.value, release=rid, sample_size=figure.sample_size,
                 industry_average=figure.industry_average, series_version=figure.series_version,
                 note=figure.note,
             )
-        ordered = [points[p] for p in sorted(points, key=period_sort_key)]
+        ordered = sorted(points.values(), key=point_sort_key)
         if stored is not None and ordered == list(stored.points):
             continue
         first = items[0]
         out.append(Record("series", m.Series(
             id=sid, provider=first.provider, source=source.id, metric=first.metric, unit=first.unit,
-            segment=first.segment, note=(stored.note if stored and stored.note else notes[sid]), points=ordered,
+            note=(stored.note if stored and stored.note else notes[sid]), points=ordered,
         )))
     # Releases first: written in this order, a series never names a release that is not there yet.
     releases = [Record("releases", release_from(source, prov, rid, covers))
@@ -152,16 +152,15 @@ def records_from_figures(figures: list[m.Statistic], sources: dict[str, m.Source
         release = releases[key]
         if figure.period not in release.covers:
             release.covers = sorted([*release.covers, figure.period], key=period_sort_key)
-        sid = series_id(figure.provider, figure.source, figure.metric.value, figure.segment)
+        sid = series_id(figure.provider, figure.source, figure.metric.value)
         by_series[sid].append((figure, release.id))
     out: list[m.Release | m.Series] = list(releases.values())
     for sid, items in by_series.items():
-        items.sort(key=lambda item: period_sort_key(item[0].period))
         first = items[0][0]
+        points = [m.Point(period=f.period, segment=f.segment, value=f.value, release=rid, sample_size=f.sample_size,
+                          industry_average=f.industry_average, series_version=f.series_version) for f, rid in items]
         out.append(m.Series(
             id=sid, provider=first.provider, source=first.source, metric=first.metric, unit=first.unit,
-            segment=first.segment, points=[m.Point(period=f.period, value=f.value, release=rid, sample_size=f.sample_size,
-                                                   industry_average=f.industry_average, series_version=f.series_version)
-                                           for f, rid in items],
+            points=sorted(points, key=point_sort_key),
         ))
     return out
