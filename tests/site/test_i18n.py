@@ -31,7 +31,7 @@ def test_vocabularies_are_translated():
     keys = set(table())
     for prefix, enum in (("sector", m.Sector), ("metric", m.StatMetric), ("unit", m.StatUnit), ("cadence", m.Cadence),
                          ("kind", m.PledgeKind), ("category", m.PledgeCategory), ("channel", m.Channel),
-                         ("outcome", m.Outcome)):
+                         ("outcome", m.Outcome), ("identifier", m.IdentifierScheme), ("event", m.ProviderEventKind)):
         for member in enum:
             assert f"{prefix}.{member.value}" in keys, f"{prefix}.{member.value}"
     for verdict in ("kept", "partly-kept", "broken", "not-yet-rated", "no-data", "not-measurable"):

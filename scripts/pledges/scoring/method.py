@@ -305,6 +305,23 @@ SEGMENT_SECTORS: dict[str, str] = {
     "Decumulation & pensions": "pensions",
 }
 
+#: The FCA's Context sheets give complaints per 1,000 accounts or policies twice per product group: for what
+#: a firm provides itself ("Banking and credit cards (provision)") and for what it arranges for others as an
+#: intermediary ("… (intermediation)"). A product-group board ranks firms on provision — the accounts a firm
+#: runs for its own customers; intermediation rates are published on the provider pages but not ranked.
+SEGMENT_QUALIFIERS: dict[str, bool] = {" (provision)": True, " (intermediation)": False}
+
+
+def board_segment(segment: str | None) -> str | None:
+    """The product-group board a figure's segment belongs to, or None when it is not ranked."""
+    if not segment:
+        return None
+    for suffix, ranked in SEGMENT_QUALIFIERS.items():
+        if segment.endswith(suffix):
+            return segment[: -len(suffix)] if ranked else None
+    return segment
+
+
 #: The product-group board that leads the home page for a country.
 LEAD_BOARD: dict[str, str] = {"GB": "Banking and credit cards"}
 

@@ -119,8 +119,9 @@ class Context:
             provider = providers.get(stat.provider)
             if provider is None:
                 continue
-            if stat.source in M.PRODUCT_GROUP_SOURCES and stat.segment:
-                self.by_provider_segment[(stat.provider, stat.segment)].append(stat)
+            board = M.board_segment(stat.segment) if stat.source in M.PRODUCT_GROUP_SOURCES else None
+            if board:
+                self.by_provider_segment[(stat.provider, board)].append(stat)
             for sector in self.stat_sectors(stat, provider):
                 self.by_provider_sector[(stat.provider, sector)].append(stat)
         self.periods = {key: sorted(values, key=period_key) for key, values in periods.items()}

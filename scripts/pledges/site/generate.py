@@ -228,6 +228,13 @@ class SiteModel:
         self.provider_scores = self.scores.get("providers") or {}
         self.method_version = str(self.scores.get("method_version") or "unknown")
 
+        self._segment_scores: dict[str, list[tuple[dict, dict]]] | None = None
+        # provider → (predecessor, its event): "took over Bulb Energy on 2022-12-20" on the successor's page
+        self.predecessors: dict[str, list] = defaultdict(list)
+        for provider in dataset.providers.values():
+            for event in provider.events:
+                if event.successor:
+                    self.predecessors[event.successor].append((provider, event))
         self.pledges_of: dict[str, list] = defaultdict(list)
         for pledge in sorted(dataset.pledges.values(), key=lambda p: (p.title.lower(), p.id)):
             self.pledges_of[pledge.provider].append(pledge)
@@ -286,6 +293,16 @@ class SiteModel:
 
     def sector_score(self, provider_id: str, sector: str) -> dict:
         return ((self.provider_scores.get(provider_id) or {}).get("sectors") or {}).get(sector) or {}
+
+    def segment_scores(self, provider_id: str) -> list[tuple[dict, dict]]:
+        """(product-group board, this provider's score on it) for every board the provider is on."""
+        if self._segment_scores is None:
+            index: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
+            for board in self.scores.get("segment_boards") or []:
+                for pid, score in (board.get("scores") or {}).items():
+                    index[pid].append((board, score))
+            self._segment_scores = index
+        return self._segment_scores.get(provider_id, [])
 
     def _board_row(self, key: tuple, pid: str, score: dict, is_ranked: bool, board: str, segment: str | None) -> dict:
         kept, total = self.kept_count(pid)
