@@ -523,8 +523,9 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
         pending: list[dict] = []
         sectors: set[m.Sector] = set()
 
-        def add(metric, value, segment, note, point_note, group_key):
-            pending.append(dict(metric=metric, value=value, segment=segment, note=note, point_note=point_note))
+        def add(metric, value, segment, note, point_note, group_key, sample_size=None):
+            pending.append(dict(metric=metric, value=value, segment=segment, note=note, point_note=point_note,
+                                sample_size=sample_size))
             sectors.add(GROUP_SECTORS.get(group_key.lower(), m.Sector.banking))
 
         def raw(role, key):
@@ -534,10 +535,13 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
         for group in groups:
             what = f"{firm} / {group}"
             anomalies: list[str] = []
+            closed_count = None  # the cases behind the group's shares (all are shares of closed complaints)
             for role, metric in (("opened", m.StatMetric.complaints_count), ("closed", m.StatMetric.complaints_closed_count)):
                 row, value = raw(role, group)
                 sheet = tables[role].sheet if role in tables else ""
                 count = _count(value, f"complaints {role} for {what} in sheet {sheet!r}")
+                if role == "closed":
+                    closed_count = count
                 if count is not None:
                     add(metric, count, group, f"Sheet {sheet!r}: complaints {role} (count).",
                         _period_note(row, sheet, tables[role].columns[group]), group)
@@ -549,7 +553,8 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
                     sheet = tables[role].sheet
                     add(metric, _pct(fraction), group,
                         f"Sheet {sheet!r}: proportion of closed complaints {label}, stored as a percentage (× 100, 2 decimals).",
-                        _period_note(row, sheet, tables[role].columns[group]) + f" Proportion {_shown(fraction)}.", group)
+                        _period_note(row, sheet, tables[role].columns[group]) + f" Proportion {_shown(fraction)}.", group,
+                        sample_size=closed_count)
             row3, within_3 = raw("within_3", group)
             row8, after_3 = raw("within_8_after_3", group)
             a = _fraction(within_3, f"closed within 3 days, {what}", anomalies)
@@ -566,7 +571,8 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
                 s3, s8 = tables["within_3"].sheet, tables["within_8_after_3"].sheet
                 add(m.StatMetric.closed_within_8_weeks_pct, round(min(both, 100.0), 2), group,
                     f"Derived: sheets {s3!r} + {s8!r}, both proportions of closed complaints; their sum is the share closed within 8 weeks (× 100, 2 decimals).",
-                    _period_note(row3, s3, tables["within_3"].columns[group]) + f" Proportions {_shown(a)} + {_shown(b)}.", group)
+                    _period_note(row3, s3, tables["within_3"].columns[group]) + f" Proportions {_shown(a)} + {_shown(b)}.", group,
+                    sample_size=closed_count)
             for role, kind in (("context_provision", "provision"), ("context_intermediation", "intermediation")):
                 if role not in tables or group not in tables[role].columns:
                     continue
@@ -609,7 +615,7 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
                         add(m.StatMetric.upheld_by_firm_pct, round(100.0 * count / closed, 2), CONSUMER_CREDIT,
                             f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
                             _period_note(row, sheet, header) + f" Derived: {count} upheld of {closed} closed (the sheet gives counts).",
-                            CONSUMER_CREDIT)
+                            CONSUMER_CREDIT, sample_size=closed)
                 else:
                     odd: list[str] = []
                     fraction = _fraction(upheld, f"consumer credit complaints upheld, {firm}", odd)
@@ -620,7 +626,7 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
                         add(m.StatMetric.upheld_by_firm_pct, _pct(fraction), CONSUMER_CREDIT,
                             f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
                             _period_note(row, sheet, header) + f" The sheet gives the unrounded proportion {_shown(fraction)}; rounded to 2 decimals as a percentage.",
-                            CONSUMER_CREDIT)
+                            CONSUMER_CREDIT, sample_size=closed)
         if not pending:
             continue  # listed, but nothing reported: no provider for an empty row
         frn, brands, tn_group = trading.get(firm, (None, [], None))
