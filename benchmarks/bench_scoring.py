@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date
 
 from pledges import models as m
+from pledges.dataset import build_figures
 from pledges.scoring import compute, methodology_markdown
 
 from . import synthetic
@@ -30,6 +31,7 @@ class InMemory:
             self.by_kind[m.KIND_OF_MODEL[type(record)]][record.id] = record
         for kind in m.KINDS:
             setattr(self, kind, dict(self.by_kind[kind]))
+        self.statistics = build_figures(self.series, self.releases)  # as Dataset.statistics does
 
 
 def run() -> dict[str, float]:

@@ -98,6 +98,7 @@ _FORBIDDEN = (
     "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
     "\ud800-\udfff\ufffe\uffff"  # lone surrogates and the two non-characters XML excludes
+    "\ufeff"  # a byte order mark inside the text (zero-width, invisible); a leading BOM of the file is read past
 )
 FORBIDDEN_IN_FILE = re.compile(f"[{_FORBIDDEN}]")
 FORBIDDEN_IN_TEXT = re.compile(f"[{_FORBIDDEN}\r]")

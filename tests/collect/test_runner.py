@@ -115,3 +115,31 @@ def test_sigkill_at_random_moments_never_leaves_a_half_written_file(tmp_path, ht
         for path in root.rglob("*.yaml"):
             read_yaml_file(path)  # raises on a half-written file
         assert load_dataset(root).problems == []
+
+
+def test_endpoint_rebases_absolute_file_addresses_onto_the_mirror(tmp_path, httpserver, monkeypatch):
+    """A source that lists its files by absolute address (the FCA's workbooks) is fetched from the
+    --endpoint by file name: a run pointed at a mirror never reaches the publisher's host."""
+    import socket
+
+    tried: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        tried.append(str(host))
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    serve_robots(httpserver)
+    name = "firm-level-complaints-data-2024-h2.xlsx"
+    httpserver.expect_request(f"/mirror/{name}").respond_with_data(
+        (FIXTURES / name).read_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    root = make_data(tmp_path / "data", [source(
+        "fca-firm-level-complaints", "fca_firm_xlsx",
+        {"base_url": "https://www.fca.org.uk/data/complaints-data/firm-level",
+         "files": [{"url": f"https://www.fca.org.uk/publication/data/{name}", "period": "2024-H2"}]},
+        cadence="half-yearly")], [])
+    assert run_cli("--data", str(root), "--endpoint", httpserver.url_for("/mirror/")) == 0
+    assert "www.fca.org.uk" not in tried
+    releases = load_dataset(root).releases
+    assert [r.url for r in releases.values()] == [httpserver.url_for(f"/mirror/{name}")]

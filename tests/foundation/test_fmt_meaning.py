@@ -177,7 +177,7 @@ YAML_WORDS = ["yes", "no", "Yes", "NO", "on", "off", "true", "False", "null", "N
               "- a", "? a", ": a", "a: b", "a #b", "#x", "'", '"', "''", "[", "]", "{", "}", "*a", "&a", "!x", "%x",
               "@x", "`x", "|", ">", "---", "...", " lead", "trail ", " both ", "2026-01-15", "2026-01-15T10:00:00Z",
               "é ü ß", "日本語", "\U0001f600", "a\tb", "\t", "a\nb", "a\n\nb\n", "\nlead", "trail\n", "a \nb", "a\n b",
-              "\u200f\u05e9\u05dc\u05d5\u05dd", "\u00a0", "\ufeff", "<b>&amp;", "http://x", "x" * 150 + " " + "y" * 150]
+              "\u200f\u05e9\u05dc\u05d5\u05dd", "\u00a0", "\u200b", "<b>&amp;", "http://x", "x" * 150 + " " + "y" * 150]
 
 
 def _text_ok(text: str) -> bool:

@@ -287,7 +287,7 @@ def test_unexpected_error_is_reported_on_its_file_not_a_traceback(data, capsys, 
 
 ESCAPED = ["\\x01", "\\u0007", "\\x85", "\\u202e", "\\u2066", "\\0", "\\x1b", "\\x7f", "\\x9f", "\\u2028", "\\u2029",
            "\\u202a", "\\u202d", "\\u2067", "\\u2069", "\\r", "\\uFFFE", "\\uffff", "\\x0b", "\\x0c", "\\b", "\\e", "\\N",
-           "\\L", "\\P", "\\a", "\\v", "\\f", "\\x80", "\\U0000202E"]
+           "\\L", "\\P", "\\a", "\\v", "\\f", "\\x80", "\\U0000202E", "\\uFEFF"]
 
 
 @pytest.mark.parametrize("escape_", ESCAPED)
@@ -328,7 +328,7 @@ def test_forbidden_characters_are_refused_in_every_kind_of_string(data, capsys, 
     refused(data, capsys, path, number, "text contains")
 
 
-@pytest.mark.parametrize("char", ["\x85", "\u202e", "\u2066", "\u2028", "\u2029", "\u202b", "\u2068"])
+@pytest.mark.parametrize("char", ["\x85", "\u202e", "\u2066", "\u2028", "\u2029", "\u202b", "\u2068", "\ufeff"])
 @pytest.mark.parametrize("place", ["plain", "quoted", "block", "comment"])
 def test_raw_forbidden_characters_are_refused_at_their_position(data, capsys, char, place):
     path = provider(data)

@@ -181,7 +181,10 @@ def test_pages_show_history_diff_and_not_ranked_reason(hostile_site):
     assert "<del>three</del>" in pledge and "<ins>two</ins>" in pledge
     assert "Cite this" in pledge and "Data version (commit)" in pledge
     home = (hostile_site / "nl/index.html").read_text(encoding="utf-8")
-    assert "niet gerangschikt — waarom:" in home
+    # a board where nobody is ranked is one line on the home page, with a reason; its table is on the sector page
+    assert "Waar nog niemand gerangschikt kan worden" in home and "bijvoorbeeld:" in home
+    sector = (hostile_site / "nl/sectors/energy/index.html").read_text(encoding="utf-8")
+    assert "niet gerangschikt — waarom:" in sector
     sources = (hostile_site / "en/sources/index.html").read_text(encoding="utf-8")
     assert "HTTP 503 from the synthetic endpoint" in sources
     assert "stale" in sources or "failing" in sources

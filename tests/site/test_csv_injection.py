@@ -28,12 +28,15 @@ PAYLOADS = [
     "\t=SUM(A:A)",
     "  =SUM(A:A)",
     "\uff1dSUM(A:A)",
+    "\ufe66SUM(A:A)",  # small equals sign: NFKC folds it into "="
+    "\ufe62cmd|' /C calc'!A0",  # small plus sign
+    "\u2212SUM(A:A)",  # minus sign
     'Plain name;=SUM(A:A),+cmd|x\t@SUM(A:A) "quoted"',  # formulas after a separator of another locale
 ]
 # A line break (or a carriage return) in a one-line field is refused by `pledges check`; in long text
 # (Text fields: a correction, a source's last error) a line break is allowed, so it is tried there.
 MULTILINE_PAYLOADS = ["\n-SUM(A:A)", "First line\n=SUM(A:A)"]
-TRIGGERS = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+TRIGGERS = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\u2212\ufe6b\u207c\u208c\u207a\u208a\ufb29")
 
 
 def payload(index: int) -> str:

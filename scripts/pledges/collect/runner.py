@@ -96,7 +96,8 @@ def collect_one(source: m.Source, dataset: Dataset, http: HttpClient, base_url: 
             )
         # every fetch of this source (links found on its pages too) may reach a loopback IP only if it is written here
         policy = replace(policy, pointed_at=(base_url,))
-        ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name)
+        rebased = base_url != str(source.params.get("base_url") or source.url)
+        ctx = Context(source, dataset, http, base_url, now, today, policy, validators, name, rebased=rebased)
         loaded = module.load(ctx)
         outcome.responses = [response for _, response in loaded]
         outcome.records = to_records(dataset, source, module.process(ctx, loaded))

@@ -18,7 +18,7 @@ from ..models import PledgeMetric, StatMetric
 
 # --------------------------------------------------------------------------- versions
 
-METHOD_VERSION = "1.1.0"
+METHOD_VERSION = "1.2.0"
 
 #: Newest last. Every change of a constant below gets a dated entry.
 METHOD_CHANGES: list[dict[str, str]] = [
@@ -34,6 +34,13 @@ METHOD_CHANGES: list[dict[str, str]] = [
         "summary": "Verdicts for published rules (kind `rule`) from share bands (at least 95% kept, below 80% broken); "
         "a provider with no recorded pledge no longer scores 0 on pledge grades (the component is missing and the "
         "weights are renormalised); scoreboards per FCA product group on complaints per 1,000 accounts.",
+    },
+    {
+        "version": "1.2.0",
+        "date": "2026-12-01",
+        "summary": "Without a published industry average, the comparison point is the median of the providers in "
+        "the data, not their mean: one implausible published cell (the FCA's 2025 H1 workbook gives one insurer "
+        "39,526 complaints per 1,000 policies) moved the mean of a whole product group a hundredfold.",
     },
 ]
 
@@ -229,8 +236,9 @@ COMPLAINT_RATE_METRICS: list[StatMetric] = [StatMetric.complaints_per_100k, Stat
 RATIO_BEST: float = 0.5
 RATIO_WORST: float = 2.0
 
-#: Without a published industry average, the unweighted mean of the providers in the data is used,
-#: but only when at least this many providers have a figure for that source, service and period.
+#: Without a published industry average, the MEDIAN of the providers in the data is the comparison point
+#: (one extreme published value — a typo in a regulator's workbook — cannot move a median the way it moves
+#: a mean), but only when at least this many providers have a figure for that source, service and period.
 MIN_PEERS_FOR_COMPUTED_AVERAGE: int = 3
 
 OMBUDSMAN_METRIC: StatMetric = StatMetric.ombudsman_upheld_pct
@@ -334,7 +342,7 @@ PRODUCT_GROUP_WEIGHTS: dict[str, float] = {
 }
 PRODUCT_GROUP_COMPONENT_MEANING: dict[str, str] = {
     "complaints": "complaints per 1,000 accounts (or policies) relative to the industry average of the product group "
-    "(the FCA's published average, else the mean of the firms in the data), scored as the complaints component",
+    "(the FCA's published average, else the median of the firms in the data), scored as the complaints component",
     "closed-within-8-weeks": "% of complaints closed within 8 weeks, as published",
     "upheld": "100 minus the % of complaints the firm upheld (a complaint the firm itself agrees was justified: "
     "fewer justified complaints is better service)",

@@ -52,7 +52,7 @@ NL_MAPPING_NOTE = {
 
 NL_PRODUCT_GROUP_MEANING = {
     "complaints": "klachten per 1.000 rekeningen (of polissen) ten opzichte van het branchegemiddelde van de productgroep "
-    "(het gepubliceerde gemiddelde van de FCA, anders het gemiddelde van de bedrijven in de data), gescoord als het "
+    "(het gepubliceerde gemiddelde van de FCA, anders de mediaan van de bedrijven in de data), gescoord als het "
     "klachtenonderdeel",
     "closed-within-8-weeks": "% klachten binnen 8 weken afgehandeld, zoals gepubliceerd",
     "upheld": "100 min het % klachten dat het bedrijf toewees (een klacht die het bedrijf zelf terecht vindt: minder "
@@ -300,7 +300,7 @@ def methodology_markdown(lang: str = "en") -> str:
     items_en = [
         f"**complaints** — per-customer figures only ({rate_metrics}); raw counts are never used. For each figure of the "
         "latest period, ratio = provider's figure ÷ industry average of the same source, service and period (the "
-        "publisher's average; without one, the unweighted mean of the providers in the data, if at least "
+        "publisher's average; without one, the median of the providers in the data, if at least "
         f"{M.MIN_PEERS_FOR_COMPUTED_AVERAGE}). The ratios are averaged; value = 100 × ({n(M.RATIO_WORST)} − ratio) / "
         f"({n(M.RATIO_WORST)} − {n(M.RATIO_BEST)}), limited to 0–100: a ratio of {n(M.RATIO_BEST)} or less scores 100, "
         f"the average (ratio 1) scores {n(round(complaint_points(1.0), 2))}, a ratio of {n(M.RATIO_WORST)} or more scores 0. "
@@ -325,7 +325,7 @@ def methodology_markdown(lang: str = "en") -> str:
     items_nl = [
         f"**complaints** — alleen cijfers per klant ({rate_metrics}); absolute aantallen tellen nooit. Voor elk cijfer van "
         "de laatste periode: verhouding = cijfer van de aanbieder ÷ branchegemiddelde van dezelfde bron, dienst en periode "
-        "(het gemiddelde van de uitgever; zonder dat het ongewogen gemiddelde van de aanbieders in de data, als het er "
+        "(het gemiddelde van de uitgever; zonder dat de mediaan van de aanbieders in de data, als het er "
         f"minstens {M.MIN_PEERS_FOR_COMPUTED_AVERAGE} zijn). De verhoudingen worden gemiddeld; waarde = 100 × "
         f"({n(M.RATIO_WORST)} − verhouding) / ({n(M.RATIO_WORST)} − {n(M.RATIO_BEST)}), begrensd op 0–100: een verhouding "
         f"van {n(M.RATIO_BEST)} of minder geeft 100, het gemiddelde (verhouding 1) {n(round(complaint_points(1.0), 2))}, "

@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from statistics import fmean
+from statistics import fmean, median
 
 from .. import models as m
 from . import method as M
@@ -148,7 +148,7 @@ class Context:
             return published[len(published) // 2], "published industry average (from another figure of the same release)"
         values = [s.value for s in group]
         if len(values) >= M.MIN_PEERS_FOR_COMPUTED_AVERAGE:
-            return fmean(values), f"mean of the {len(values)} providers in the data (no published average)"
+            return median(values), f"median of the {len(values)} providers in the data (no published average)"
         return None, f"no published industry average and fewer than {M.MIN_PEERS_FOR_COMPUTED_AVERAGE} providers to compute one"
 
 
@@ -185,6 +185,7 @@ def _latest_periods_text(ctx: Context, stats: list[m.Statistic], metrics) -> str
 
 
 def complaints_component(ctx: Context, stats, which: int, metrics=None) -> tuple[Component, float | None]:
+    sector_board = metrics is None  # product-group boards pass their own metrics
     metrics = set(M.COMPLAINT_RATE_METRICS if metrics is None else metrics)
     chosen, skipped = _select(ctx, stats, metrics, which)
     ratios, parts, uncertainties, used = [], [], [], []
@@ -206,7 +207,10 @@ def complaints_component(ctx: Context, stats, which: int, metrics=None) -> tuple
         parts.append(f"{stat.period}{service}: {_fmt(stat.value)} vs average {_fmt(round(avg, 3))} ({how}) = ratio {ratio:.3f}")
     if not ratios:
         why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, metrics)
-        if any(s.metric == m.StatMetric.complaints_count for s in stats):
+        if sector_board and any(s.source in M.PRODUCT_GROUP_SOURCES and M.board_segment(s.segment) for s in stats):
+            # a sector board of FCA firms: their rates are per product group, ranked on those boards
+            why += " (its complaints per 1,000 accounts are published per product group and ranked on the product-group boards)"
+        elif any(s.metric == m.StatMetric.complaints_count for s in stats):
             why += " (only raw complaint counts are published for this provider; counts are never used without the customer base)"
         return Component("complaints", None, f"missing: {why}"), None
     ratio = fmean(ratios)

@@ -147,7 +147,13 @@ def word_diff(old: str, new: str) -> Markup:
 # scores (data values are >= 0 by rule; a trend may be negative, and -1.2 is a number, never a formula),
 # while text that merely looks numeric ("-5 days", "-5") is text and is neutralised. Only CSV changes: the
 # JSON downloads keep every text exactly, since they are data for programs, not sheets.
-FORMULA_CHARS = "=+\\-@\0\uff1d\uff0b\uff0d\uff20"  # (in a regex character class)
+# = + - @ and every character that Unicode compatibility (NFKC) folds into one of them — the full-width,
+# small, superscript and subscript forms, which a spreadsheet may fold too — and the minus sign U+2212.
+FORMULA_CHARS = ("=+\\-@\0"
+                 "\uff1d\ufe66\u207c\u208c"  # ＝ ﹦ ⁼ ₌
+                 "\uff0b\ufe62\u207a\u208a\ufb29"  # ＋ ﹢ ⁺ ₊ ﬩
+                 "\uff0d\ufe63\u2212"  # － ﹣ −
+                 "\uff20\ufe6b")  # ＠ ﹫  (in a regex character class)
 # At the start: also TAB, CR, LF. After an embedded separator: a further separator just starts another cell,
 # checked at the next position, so "a\r\n=b" becomes "a\r\n'=b" and the line break stays whole.
 FORMULA_AT_CELL_START = re.compile(f"^(?=[^\\S\\t\\r\\n]*[{FORMULA_CHARS}\\t\\r\\n])"
