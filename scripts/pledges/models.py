@@ -281,6 +281,13 @@ class Outcome(str, enum.Enum):
 # --------------------------------------------------------------------------- shared parts
 
 
+def check_read_after_published(published: dt.date | None, retrieved: dt.date | dt.datetime) -> None:
+    """The rule every provenance follows (a figure's, a release's): nothing is read before it exists."""
+    day = retrieved.date() if isinstance(retrieved, dt.datetime) else retrieved
+    if published and day < published:
+        raise ValueError("`retrieved` is before `published`; a source cannot be read before it exists")
+
+
 class Provenance(Strict):
     """Where a fact comes from. Every record that states a fact carries one."""
 
@@ -296,9 +303,7 @@ class Provenance(Strict):
 
     @model_validator(mode="after")
     def _published_before_retrieved(self) -> Provenance:
-        retrieved = self.retrieved.date() if isinstance(self.retrieved, dt.datetime) else self.retrieved
-        if self.published and retrieved < self.published:
-            raise ValueError("`retrieved` is before `published`; a source cannot be read before it exists")
+        check_read_after_published(self.published, self.retrieved)
         return self
 
 
@@ -469,9 +474,7 @@ class Release(Strict):
 
     @model_validator(mode="after")
     def _provenance_complete(self) -> Release:
-        retrieved = self.retrieved.date() if isinstance(self.retrieved, dt.datetime) else self.retrieved
-        if self.published and retrieved < self.published:
-            raise ValueError("`retrieved` is before `published`; a source cannot be read before it exists")
+        check_read_after_published(self.published, self.retrieved)
         if self.derived and not self.checked_against:
             raise ValueError("`checked_against` is empty for a derived copy; list the independent figures it was checked against, or say why none could be")
         return self

@@ -19,7 +19,6 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from benchmarks import synthetic
 from pledges import cli, dataset as dataset_module
 from pledges.dataset import load_dataset
 from pledges.yamlio import FORBIDDEN_IN_TEXT, YamlProblem, parse_yaml
@@ -27,14 +26,6 @@ from pledges.yamlio import FORBIDDEN_IN_TEXT, YamlProblem, parse_yaml
 from .helpers import tree_hashes
 
 TODAY = date(2026, 12, 1)
-
-
-@pytest.fixture()
-def data(tmp_path) -> Path:
-    root = tmp_path / "data"
-    synthetic.dataset(root, providers=2, pledges_each=1, quarters=2, metrics=2)
-    assert load_dataset(root, TODAY).problems == []
-    return root
 
 
 def check(root: Path, capsys, *paths: str) -> tuple[int, str]:

@@ -7,20 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import synthetic
 from pledges.dataset import load_dataset
 from pledges.pii import find_personal_data
 from pledges.yamlio import YamlProblem, dump_record, parse_yaml
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture()
-def data(tmp_path) -> Path:
-    root = tmp_path / "data"
-    synthetic.dataset(root, providers=2, pledges_each=1, quarters=2, metrics=2)
-    assert load_dataset(root, TODAY).problems == []
-    return root
 
 
 def messages(root: Path, today: date = TODAY) -> list[str]:
