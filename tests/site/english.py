@@ -20,6 +20,9 @@ BLOCKS = frozenset({"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", 
                     "nav", "header", "footer", "main", "summary", "details", "caption", "figcaption", "label",
                     "button", "option", "dt", "dd", "table", "ul", "ol", "blockquote", "small", "a"})
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+# Identifiers (record ids, slugs, file names) are not prose: a token joined by - _ / . is skipped whole.
+TOKEN = re.compile(r"\S+")
+IDENTIFIER = re.compile(r"\w+(?:[-_/.]+\w+)+")
 WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
@@ -71,7 +74,8 @@ def english_sentences(chunks: list[str]) -> list[str]:
     found = []
     for chunk in chunks:
         for sentence in SENTENCE_END.split(chunk):
-            words = [w.lower() for w in WORD.findall(sentence)]
+            words = [w.lower() for token in TOKEN.findall(sentence) if not IDENTIFIER.fullmatch(token.strip(".,;:()"))
+                     for w in WORD.findall(token)]
             if sum(1 for w in words if w in ENGLISH_ONLY) >= 2:
                 found.append(sentence.strip())
     return found

@@ -9,6 +9,7 @@ from statistics import fmean
 
 from .. import models as m
 from . import method as M
+from .messages import Message
 from .periods import series_version
 from .providers_base import (
     Component,
@@ -18,6 +19,11 @@ from .providers_base import (
     call_wait_points,
     complaint_points,
 )
+
+
+def _why(ctx: Context, stats: list[m.Statistic], metrics, skipped: list) -> Message:
+    """Why a component is missing: the figures left out, or where the provider's figures stand."""
+    return Message("join", parts=skipped) if skipped else _latest_periods_text(ctx, stats, metrics)
 
 
 def _select(ctx: Context, stats: list[m.Statistic], metrics, which: int):
@@ -30,7 +36,7 @@ def _select(ctx: Context, stats: list[m.Statistic], metrics, which: int):
         if period is None or stat.period != period:
             continue
         if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
-            skipped.append(f"{stat.id}: sample {stat.sample_size} below the minimum {M.MIN_SAMPLE_SIZE}")
+            skipped.append(Message("sample-too-small", stat=stat.id, sample=stat.sample_size, minimum=M.MIN_SAMPLE_SIZE))
             continue
         chosen.append(stat)
     return chosen, skipped
@@ -40,16 +46,16 @@ def _series(ctx: Context, stats) -> frozenset:
     return frozenset((s.source, s.metric.value, s.segment, series_version(s, ctx.sources.get(s.source))) for s in stats)
 
 
-def _latest_periods_text(ctx: Context, stats: list[m.Statistic], metrics) -> str:
+def _latest_periods_text(ctx: Context, stats: list[m.Statistic], metrics) -> Message:
     """Where the provider's figures stand compared with the latest periods (for 'why not')."""
     have = sorted({(s.source, s.metric.value, s.period) for s in stats if s.metric in metrics})
     if not have:
-        return "no figure of this kind in the data"
+        return Message("no-figure")
     notes = []
     for source, metric, _ in have:
         latest = ctx.chosen_period(source, m.StatMetric(metric), -1)
-        notes.append(f"{source} {metric}: latest period {latest}")
-    return "no usable figure in the latest period (" + "; ".join(sorted(set(notes))) + ")"
+        notes.append(Message("latest-period", source=source, metric=metric, period=latest))
+    return Message("no-usable-figure", notes=Message("join", parts=sorted(set(notes))))
 
 
 def complaints_component(ctx: Context, stats, which: int, metrics=None) -> tuple[Component, float | None]:
@@ -74,13 +80,13 @@ def complaints_component(ctx: Context, stats, which: int, metrics=None) -> tuple
         used.append(stat)
         parts.append(f"{stat.period}{service}: {_fmt(stat.value)} vs average {_fmt(round(avg, 3))} ({how}) = ratio {ratio:.3f}")
     if not ratios:
-        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, metrics)
+        why = _why(ctx, stats, metrics, skipped)
         if sector_board and any(s.source in M.PRODUCT_GROUP_SOURCES and M.board_segment(s.segment) for s in stats):
             # a sector board of FCA firms: their rates are per product group, ranked on those boards
-            why += " (its complaints per 1,000 accounts are published per product group and ranked on the product-group boards)"
+            why = Message("why-product-groups", why=why)
         elif any(s.metric == m.StatMetric.complaints_count for s in stats):
-            why += " (only raw complaint counts are published for this provider; counts are never used without the customer base)"
-        return Component("complaints", None, f"missing: {why}"), None
+            why = Message("why-counts-only", why=why)
+        return Component("complaints", None, Message("missing", why=why)), None
     ratio = fmean(ratios)
     value = complaint_points(ratio)
     slope = 100.0 / (M.RATIO_WORST - M.RATIO_BEST)
@@ -114,8 +120,7 @@ def responsiveness_component(ctx: Context, stats, which: int) -> Component:
         points.append(p)
         uncertainties.append(u)
     if not points:
-        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, metrics)
-        return Component("responsiveness", None, f"missing: {why}")
+        return Component("responsiveness", None, Message("missing", why=_why(ctx, stats, metrics, skipped)))
     value = fmean(points)
     detail = "; ".join(parts) + f". Mean = {value:.2f}"
     return Component("responsiveness", value, detail, fmean(uncertainties), tuple(s.id for s in chosen), _series(ctx, chosen))
@@ -124,8 +129,7 @@ def responsiveness_component(ctx: Context, stats, which: int) -> Component:
 def ombudsman_component(ctx: Context, stats, which: int) -> Component:
     chosen, skipped = _select(ctx, stats, {M.OMBUDSMAN_METRIC}, which)
     if not chosen:
-        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, {M.OMBUDSMAN_METRIC})
-        return Component("ombudsman", None, f"missing: {why}")
+        return Component("ombudsman", None, Message("missing", why=_why(ctx, stats, {M.OMBUDSMAN_METRIC}, skipped)))
     value = fmean(100.0 - s.value for s in chosen)
     detail = "; ".join(f"{s.period}: {_fmt(s.value)}% upheld" for s in chosen) + f" → 100 − mean = {value:.2f}"
     return Component("ombudsman", value, detail, _half_unit(M.OMBUDSMAN_METRIC), tuple(s.id for s in chosen), _series(ctx, chosen))
@@ -135,8 +139,7 @@ def share_component(name: str, ctx: Context, stats, which: int, metric: m.StatMe
     """A published percentage as it is (or 100 minus it, when lower is better)."""
     chosen, skipped = _select(ctx, stats, {metric}, which)
     if not chosen:
-        why = "; ".join(skipped) if skipped else _latest_periods_text(ctx, stats, {metric})
-        return Component(name, None, f"missing: {why}")
+        return Component(name, None, Message("missing", why=_why(ctx, stats, {metric}, skipped)))
     values = [100.0 - s.value if lower_is_better else s.value for s in chosen]
     value = fmean(values)
     how = "100 − " if lower_is_better else ""
@@ -149,8 +152,8 @@ def pledge_components(pledges, grades, verdicts, which: int) -> tuple[Component,
     if not pledges:
         return (
             # missing, not 0: a pledge absent from this project's data must not cost the provider points
-            Component("pledge-grades", None, "missing: no pledge of the provider recorded (weights renormalised)"),
-            Component("pledge-verdicts", None, "missing: no pledge of the provider recorded"),
+            Component("pledge-grades", None, Message("no-pledge-recorded-renormalised")),
+            Component("pledge-verdicts", None, Message("no-pledge-recorded")),
         )
     gvals = [(pid, grades[pid].grade) for pid in pledges]
     grade_value = fmean(M.GRADE_VALUES[g] for _, g in gvals)
@@ -166,7 +169,7 @@ def pledge_components(pledges, grades, verdicts, which: int) -> tuple[Component,
         if v is not None and v.verdict in M.VERDICT_VALUES:
             rated.append((pid, v.verdict))
     if not rated:
-        return g, Component("pledge-verdicts", None, "missing: no pledge of the provider has a kept / partly-kept / broken verdict")
+        return g, Component("pledge-verdicts", None, Message("no-rated-pledge"))
     verdict_value = fmean(M.VERDICT_VALUES[v] for _, v in rated)
     vdetail = ", ".join(f"{pid} {v}" for pid, v in rated) + f" → mean {verdict_value:.2f}"
     return g, Component("pledge-verdicts", verdict_value, vdetail, 0.0, tuple(pid for pid, _ in rated))

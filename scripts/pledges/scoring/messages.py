@@ -30,9 +30,34 @@ class Count:
     value: int
 
 
+@dataclass(frozen=True)
+class Verbatim:
+    """Contributor or publisher text quoted in a sentence (a pledge's event): kept as written, in its language."""
+
+    text: str
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A controlled-vocabulary word (a component, a metric …): its raw value in English sentences (as the
+    method page names it), its translation in other languages."""
+
+    prefix: str
+    raw: str
+
+    def render(self, lang: str) -> str:
+        if lang == "en":
+            return self.raw
+        texts = table().get(f"{self.prefix}.{self.raw}")
+        return texts[lang].lower() if texts else self.raw
+
+
 def _value(value: Any, lang: str) -> str:
-    if isinstance(value, Message):
+    if isinstance(value, (Message, Term)):
         return value.render(lang)
+    if isinstance(value, Verbatim):
+        return value.text
     if isinstance(value, Pct):
         return fmt_pct(value.share, lang, value.digits)
     if isinstance(value, Count):
@@ -69,9 +94,17 @@ def _rebuild(key: str, items: tuple) -> Message:
     return Message(key, **dict(items))
 
 
+def template_of(key: str, lang: str) -> str:
+    return table()[f"msg.{key}"][lang]
+
+
+def value_text(value: Any, lang: str) -> str:
+    """One value of a message as text in ``lang``."""
+    return _value(value, lang)
+
+
 def _render(key: str, values: dict[str, Any], lang: str) -> str:
-    template = table()[f"msg.{key}"][lang]
-    return template.format(**{name: _value(value, lang) for name, value in values.items()})
+    return template_of(key, lang).format(**{name: _value(value, lang) for name, value in values.items()})
 
 
 def say(value: Any, lang: str) -> Any:

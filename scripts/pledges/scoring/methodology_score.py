@@ -263,5 +263,7 @@ def versions_section(lang: str, add: Callable[[str], None]) -> None:
     add(t("| Version | Date | Change |", "| Versie | Datum | Wijziging |"))
     add("|---|---|---|")
     for change in M.METHOD_CHANGES:
-        add(f"| {change['version']} | {change['date']} | {change['summary']} |")
+        # the change log of the method is kept in English only: marked so on other languages' pages
+        summary = change["summary"] if lang == "en" else f'<span lang="en">{change["summary"]}</span>'
+        add(f"| {change['version']} | {change['date']} | {summary} |")
     add("")

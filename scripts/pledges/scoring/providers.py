@@ -17,6 +17,7 @@ from .components import (  # noqa: F401  (re-exported: these lived here before t
     responsiveness_component,
     share_component,
 )
+from .messages import Count, Message, Pct, Term
 from .periods import period_end
 from .providers_base import (  # noqa: F401
     Component,
@@ -82,7 +83,8 @@ def customer_base_problem(provider: m.Provider, sector: str) -> str | None:
         return None
     latest = max(bases, key=lambda b: b.as_of)
     if latest.count < M.MIN_CUSTOMERS:
-        return f"customer base {latest.count:,} ({latest.as_of.isoformat()}) is below the minimum {M.MIN_CUSTOMERS:,}"
+        return Message("customer-base-too-small", count=Count(latest.count), as_of=latest.as_of.isoformat(),
+                       minimum=Count(M.MIN_CUSTOMERS))
     return None
 
 
@@ -129,20 +131,20 @@ def _evaluate(ctx: Context, provider: m.Provider, result: SectorScore, stats, sc
         if latest:
             result.periods[f"{stat.source}/{stat.metric.value}"] = latest
 
-    reasons = []
+    reasons: list[str] = []  # Messages (a Message is its English text)
     for name in M.REQUIRED_COMPONENTS:
         if components[name].value is None:
-            reasons.append(f"{name} {components[name].detail}")
+            reasons.append(Message("component-missing", component=Term("component", name), detail=components[name].detail))
     covered = sum(weights[n] for n in eff)
     if score is not None and covered + 1e-9 < M.MIN_WEIGHT_COVERED:
-        reasons.append(f"the components present cover {covered:.0%} of the weight, below the minimum {M.MIN_WEIGHT_COVERED:.0%}")
+        reasons.append(Message("coverage-too-low", covered=Pct(covered), minimum=Pct(M.MIN_WEIGHT_COVERED)))
     if score is None and not reasons:
-        reasons.append("no component could be computed")
+        reasons.append(Message("no-component"))
     base = customer_base_problem(provider, sector)
     if base:
         reasons.append(base)
     if reasons:
-        result.not_ranked_reason = "; ".join(reasons)
+        result.not_ranked_reason = Message("join", parts=reasons)
         return result
 
     result.eligible = True
@@ -184,8 +186,7 @@ def rank(scores: list[SectorScore], label: str) -> list[str]:
     others = sorted((s for s in scores if not s.eligible), key=lambda s: s.provider)
     if len(eligible) < M.MIN_RANKED_PROVIDERS:
         for s in eligible:
-            s.not_ranked_reason = (f"fewer than {M.MIN_RANKED_PROVIDERS} providers in {label} have enough evidence to be "
-                                   f"ranked (score shown, not ranked)")
+            s.not_ranked_reason = Message("too-few-ranked", minimum=M.MIN_RANKED_PROVIDERS, label=label)
         return [s.provider for s in eligible + others]
     half = 10 ** -M.SCORE_DECIMALS / 2
     position = 0

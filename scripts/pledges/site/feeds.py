@@ -7,6 +7,7 @@ kind knows its own feed title and summary and its own changelog row; there is no
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -144,17 +145,20 @@ def feed_entries(model: SiteModel) -> list[Entry]:
     entries: list[Entry] = []
     for stat in ds.statistics.values():
         when = day(stat.provenance.published) or day(stat.provenance.retrieved)
-        entries.append(StatisticEntry(f"statistic/{stat.id}", when, (stat.provider,),  # type: ignore[arg-type]
-                                      f"providers/{stat.provider}/", stat))
+        if when:
+            entries.append(StatisticEntry(f"statistic/{stat.id}", when, (stat.provider,), f"providers/{stat.provider}/",
+                                          stat))
     for pledge in ds.pledges.values():
         page = f"pledges/{pledge.id}/"
         when = pledge.published or day(pledge.provenance.retrieved)
-        entries.append(PledgeEntry(f"pledge/{pledge.id}", when, (pledge.provider,), page, pledge))
+        if when:
+            entries.append(PledgeEntry(f"pledge/{pledge.id}", when, (pledge.provider,), page, pledge))
         for number, version in enumerate(pledge.previous_versions, start=1):
             # previous_versions only grows at its end, so its position is a stable id
-            when = version.valid_to or day(version.provenance.retrieved)
-            entries.append(WordingEntry(f"pledge/{pledge.id}/wording/{number}", when, (pledge.provider,), page,
-                                        pledge, version))
+            changed = version.valid_to or day(version.provenance.retrieved)
+            if changed:
+                entries.append(WordingEntry(f"pledge/{pledge.id}/wording/{number}", changed, (pledge.provider,),
+                                            page, pledge, version))
     for response in ds.responses.values():
         page = f"pledges/{response.pledge}/" if response.pledge else f"providers/{response.provider}/"
         entries.append(ResponseEntry(f"response/{response.id}", response.date, (response.provider,), page, response))
@@ -181,7 +185,7 @@ def changelog_rows(model: SiteModel) -> list[dict[str, Any]]:
 
 
 class FeedWriter:
-    """Writes the Atom feeds of one build: the site-wide feed and one per provider, per language."""
+    """Writes the Atom feeds of one build: the site-wide feed, one per provider and one per pledge, per language."""
 
     def __init__(self, model: SiteModel, env: Any, static: Any):
         self.m, self.env, self.static = model, env, static
@@ -218,3 +222,12 @@ class FeedWriter:
         for pid, provider in self.m.providers.items():
             self.write_feed(lang, f"providers/{pid}", t("feed.provider_title", provider=provider.name),
                             f"providers/{pid}/", self.m.entries_of.get(pid, [])[:RECORD_FEED_LIMIT])
+        of_pledge: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.m.entries:
+            owner = entry.pledge()
+            if owner:
+                of_pledge[owner].append(entry)
+        for plid, record in self.m.pledges.items():
+            if record.provider in self.m.providers:  # the pages a feed links to exist
+                self.write_feed(lang, f"pledges/{plid}", t("feed.pledge_title", title=record.title),
+                                f"pledges/{plid}/", of_pledge.get(plid, [])[:RECORD_FEED_LIMIT])

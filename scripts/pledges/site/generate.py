@@ -151,7 +151,7 @@ def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, 
     for result in results:
         static.written.update(Path(p) for p in result["static_written"])
     static.prune()
-    counts: dict[str, int] = {}
+    counts: dict[str, Any] = {}
     for result in results:
         for lang, (files, changed) in result["docs"].items():
             counts[f"docs_{lang}_files"] = files

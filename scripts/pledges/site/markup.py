@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 from pledges.dataset import period_start
 
+from ..scoring.messages import Message, Verbatim, template_of, value_text
+from .formats import fmt_num
 from .i18n import TEMPLATES, Translator
 
 VERDICTS = ("kept", "partly-kept", "broken", "not-yet-rated", "no-data", "not-measurable")
@@ -52,19 +54,6 @@ def safe_href(url: Any) -> str | None:
         return url.strip()
     return None
 
-
-
-def fmt_num(value: Any, lang: str, digits: int | None = None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if digits is None:
-        digits = 0 if float(value).is_integer() else (1 if abs(value) >= 10 else 2)
-    text = f"{value:,.{digits}f}"
-    if lang == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
 
 
 def trend_text(t: Translator, trend: Any, comparable: Any, lang: str) -> str:
@@ -150,11 +139,48 @@ def md_escape(value: Any) -> Markup:
     return Markup(str(value).translate(_MD_ESCAPES))
 
 
+def in_language(value: Any, text_lang: str | None, page_lang: str) -> Markup:
+    """Text in a known language on a page: marked with its own ``lang`` when that differs from the page's, so a
+    Dutch page never shows unmarked English. A generated sentence (a Message) is rendered in the page's language."""
+    if value is None or value == "":
+        return Markup("")
+    if isinstance(value, Message):
+        return message_html(value, page_lang)
+    text = md_escape(value)
+    if not text_lang or text_lang == page_lang:
+        return text
+    return Markup(f'<span lang="{escape(text_lang)}">{text}</span>')
+
+
+def message_html(message: Message, lang: str) -> Markup:
+    """A generated sentence in ``lang`` as page markup: every value escaped, quoted text marked with its language."""
+    def html(value: Any) -> Markup:
+        if isinstance(value, Message):
+            return message_html(value, lang)
+        if isinstance(value, Verbatim):
+            text = md_escape(value.text)
+            return text if value.lang == lang else Markup(f'<span lang="{escape(value.lang)}">{text}</span>')
+        if isinstance(value, (list, tuple)):
+            return Markup("; ").join(html(v) for v in value)
+        return md_escape(value_text(value, lang))
+
+    values = {name: html(value) for name, value in message.values.items()}
+    return Markup(md_escape(template_of(message.key, lang)).format(**values))
+
+
+@jinja2.pass_context
+def _finalize(context: Any, value: Any) -> Markup:
+    """Every printed value: a Message in the page's language, then escaped (see md_escape)."""
+    if isinstance(value, Message):
+        return message_html(value, context.get("lang") or "en")
+    return md_escape(value)
+
+
 def make_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
-        finalize=md_escape,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

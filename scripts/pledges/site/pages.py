@@ -21,6 +21,7 @@ from .markup import (
     html_grade,
     html_link,
     html_verdict,
+    in_language,
     trend_text,
     verdict_class,
     word_diff,
@@ -66,7 +67,10 @@ class PageWriter:
                   "method_version": m.method_version, "search_bulk": self.search_bulk, "word_diff": word_diff,
                   "trend": lambda trend, comparable=None: trend_text(t, trend, comparable, lang),
                   "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
-                  "verdict": lambda v: html_verdict(t, v)}
+                  "verdict": lambda v: html_verdict(t, v),
+                  # contributor and generated text kept in English, and text in a pledge's own language
+                  "en": lambda v: in_language(v, "en", lang),
+                  "quote": lambda v, text_lang: in_language(v, text_lang, lang)}
 
         def page(path: str, template: str, **values) -> None:
             ctx = dict(common)
