@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, browser, serve
 from english import english_sentences
 
