@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import charts
+from .formats import fmt_money
 from .i18n import LANGUAGES, REPO_ROOT, Translator
 from .markup import (
     day,
@@ -63,7 +64,8 @@ class PageWriter:
         docs = Tree(self.gen_root / "docs" / lang)
         t = Translator(lang)
         env = self.env
-        common = {"t": t, "m": m, "num": lambda v, d=None: fmt_num(v, lang, d), "version": m.version,
+        common = {"t": t, "m": m, "num": lambda v, d=None: fmt_num(v, lang, d),
+                  "money": lambda amount, currency: fmt_money(amount, currency, lang), "version": m.version,
                   "method_version": m.method_version, "search_bulk": self.search_bulk, "word_diff": word_diff,
                   "trend": lambda trend, comparable=None: trend_text(t, trend, comparable, lang),
                   "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
