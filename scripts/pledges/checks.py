@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, timezone
-from typing import Any, Iterable
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from . import models as m
 from .loaded import Dataset, Loaded, printable
 from .pii import find_personal_data
+from .urls import url_problem
 from .yamlio import FORBIDDEN_IN_TEXT, character_problem
 
 # --------------------------------------------------------------------------- cross-record checks
@@ -119,7 +120,7 @@ def _check_references(dataset: Dataset, kind: str, item: Loaded) -> None:
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         try:
-            return (value.astimezone(timezone.utc) if value.tzinfo else value).date()
+            return (value.astimezone(UTC) if value.tzinfo else value).date()
         except OverflowError:  # a date field given as a date-time at the edge of the calendar
             return value.date()
     if isinstance(value, date):
@@ -197,14 +198,7 @@ def _check_source_params(dataset: Dataset, item: Loaded) -> None:
 
 
 def _valid_http_url(text: str) -> bool:
-    if not URL_RE.match(text):
-        return False
-    try:
-        parts = urlsplit(text)
-        parts.port  # raises on a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return bool(URL_RE.match(text)) and url_problem(text) is None
 
 
 def check_record(dataset: Dataset, kind: str, item: Loaded, today: date) -> None:

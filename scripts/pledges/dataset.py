@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pydantic
@@ -29,7 +29,7 @@ def today_default() -> date:
     PLEDGES_TODAY (YYYY-MM-DD) for tests and reproducible builds."""
     frozen = os.environ.get("PLEDGES_TODAY")
     if not frozen:
-        return datetime.now(timezone.utc).date()
+        return datetime.now(UTC).date()
     try:
         return date.fromisoformat(frozen)
     except ValueError:

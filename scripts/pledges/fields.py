@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic import Strict as PydanticStrict
+
+from .urls import UrlFault, url_problem
 
 # --------------------------------------------------------------------------- scalar types
 
@@ -26,14 +27,12 @@ RecordId = Annotated[
     Field(description="Lower-case letters and digits joined by hyphens (`--` separates parts); equals the file name without `.yaml`."),
 ]
 def _parseable_url(value: str) -> str:
-    """The pattern lets `http://[bad` through; urlsplit and the host decide."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ValueError("`url` is not a valid web address; write the full https:// address") from None
-    if not parts.hostname:
+    """The pattern lets `http://[bad` through; the one URL check (``urls``) decides."""
+    problem = url_problem(value)
+    if problem is not None and problem.fault is UrlFault.no_host:
         raise ValueError("`url` has no host name; write the full https:// address")
+    if problem is not None:
+        raise ValueError("`url` is not a valid web address; write the full https:// address")
     return value
 
 
@@ -63,7 +62,7 @@ def _utc_representable(value: dt.date) -> dt.date:
     # comparing, sorting or converting such a time fails, so it is refused here rather than later.
     if isinstance(value, dt.datetime) and value.utcoffset():
         try:
-            value.astimezone(dt.timezone.utc)
+            value.astimezone(dt.UTC)
         except OverflowError:
             raise ValueError(f"date-time {value.isoformat()} falls outside the years 1–9999 in UTC; "
                              "write the real date-time, preferably in UTC with a Z") from None

@@ -35,6 +35,22 @@ from .fields import (
     Text,
     Url,
 )
+from .parts import (
+    Compensation,
+    CustomerBase,
+    Identifier,
+    IdentifierScheme,
+    MethodBreak,
+    PledgeTerm,
+    PledgeVersion,
+    Provenance,
+    ProviderEvent,
+    ProviderEventKind,
+    SourceName,
+    Strict,
+    UrlValidator,
+    check_read_after_published,
+)
 from .vocab import (
     METRIC_UNITS,
     Cadence,
@@ -52,23 +68,6 @@ from .vocab import (
     TermUnit,
     unit_for,
 )
-from .parts import (
-    Compensation,
-    CustomerBase,
-    Identifier,
-    IdentifierScheme,
-    MethodBreak,
-    PledgeTerm,
-    PledgeVersion,
-    Provenance,
-    ProviderEvent,
-    ProviderEventKind,
-    SourceName,
-    Strict,
-    UrlValidator,
-    check_read_after_published,
-)
-
 
 # --------------------------------------------------------------------------- record kinds
 
