@@ -8,9 +8,9 @@ from collections import defaultdict
 from statistics import fmean
 
 from .. import models as m
+from ..periods import series_version
 from . import method as M
 from .messages import Message
-from .periods import series_version
 from .providers_base import (
     Component,
     Context,

@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 
 from .. import models as m
+from ..periods import period_end
 from . import method as M
 from .components import (  # noqa: F401  (re-exported: these lived here before the split)
     _latest_periods_text,
@@ -18,7 +19,6 @@ from .components import (  # noqa: F401  (re-exported: these lived here before t
     share_component,
 )
 from .messages import Count, Message, Pct, Term
-from .periods import period_end
 from .providers_base import (  # noqa: F401
     Component,
     Context,

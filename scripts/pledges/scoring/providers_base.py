@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from .. import models as m
+from ..periods import period_key
 from . import method as M
-from .periods import period_key
 
 
 @dataclass

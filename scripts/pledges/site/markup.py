@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pledges.dataset import period_start
+from pledges.periods import period_start
 
 from ..scoring.messages import Message, Verbatim, template_of, value_text
 from .formats import fmt_num
