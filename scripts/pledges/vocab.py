@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Literal, get_args
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -173,3 +174,9 @@ class Outcome(str, enum.Enum):
 
 def unit_for(metric: StatMetric) -> StatUnit:
     return METRIC_UNITS[metric]
+
+
+# The collector modules (``pledges.collect.<name>``): the one list the source record's `collector` field
+# accepts and the runner imports from.
+CollectorName = Literal["cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page"]
+COLLECTORS: tuple[str, ...] = get_args(CollectorName)

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from .. import models as m
 from ..dataset import figure_id, series_id
 from .common import CollectError, Context, Record, Response, pct, read_json, shown
+from .pipeline import per_file
 
 MODULE = "cfpb"
 RESPONSE_METRICS = {
@@ -84,7 +85,7 @@ def load(ctx: Context) -> list[tuple[tuple[str, str], Response]]:
             start, end = quarter_bounds(year, quarter)
             jobs.append(((provider.id, f"{year}-Q{quarter}"), query_url(ctx.base_url, name, start, end)))
     responses = ctx.fetch_many([url for _, url in jobs], accept="application/json")
-    return [(key, response) for (key, _), response in zip(jobs, responses)]
+    return [(key, response) for (key, _), response in zip(jobs, responses, strict=True)]
 
 
 def buckets(aggregations: dict, name: str, url: str) -> dict[str, int]:
@@ -228,10 +229,9 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[tuple[str, str], Response]]) -> list[Record]:
-    records: list[Record] = []
-    for (provider, period), response in loaded:
-        if response.not_modified:
-            continue
-        records.extend(parse(ctx, provider, period, response))
-    return records
+def _parse_job(ctx: Context, job: tuple[str, str], response: Response) -> list[Record]:
+    provider, period = job
+    return parse(ctx, provider, period, response)
+
+
+process = per_file(_parse_job)

@@ -31,10 +31,10 @@ from .common import (
     load_files,
     parse_number,
     parse_quarter,
-    process_files,
     read_csv_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "citizens_advice_csv"
 SUPPLIER = ("supplier", "energy supplier", "supplier name")
@@ -72,7 +72,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "Citizens Advice star-rating CSV files", accept="text/csv")
 
 
-def parse(ctx: Context, response: Response) -> list[Record]:
+def parse(ctx: Context, _period: str | None, response: Response) -> list[Record]:
     # Streamed: the header is the first non-blank row, each later row is turned into records as it comes.
     rows = ((line, r) for line, r in read_csv_rows(response, "a Citizens Advice star-rating CSV", ctx.limits.budget(response.url))
             if any(cell(v) for v in r))
@@ -124,5 +124,4 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    return process_files(ctx, loaded, parse)
+process = per_file(parse)

@@ -40,6 +40,7 @@ from __future__ import annotations
 from datetime import date
 
 from .. import models as m
+from ..periods import period_key
 from .common import (
     CollectError,
     Context,
@@ -61,6 +62,7 @@ from .fca_tables import (
     read_table,
     read_trading_names,
 )
+from .pipeline import changed
 
 PRODUCT_GROUPS = [
     "Banking and credit cards",
@@ -329,15 +331,12 @@ def _cc_upheld_is_count(table: Table) -> bool:
 
 
 def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    from ..periods import period_sort_key
-
     registry = Registry(ctx)
     records: list[Record] = []
     with_rule: set[str] = set()
     # Oldest first: a firm renamed later is matched (by FRN) to the provider made from its older name.
-    changed = sorted(((p, r) for p, r in loaded if not r.not_modified),
-                     key=lambda item: period_sort_key(item[0]) if item[0] else (date.min, 0))
-    read = [_tables(ctx, period, response) for period, response in changed]
+    files = sorted(changed(loaded), key=lambda item: period_key(item[0]) if item[0] else (date.min, date.min, ""))
+    read = [_tables(ctx, period, response) for period, response in files]
     # A firm missing from one period's Trading Names (2023 H2: Car Care Plan Limited) takes the FRN its
     # exact name has in another period's, when that is one FRN: otherwise it would become a second,
     # name-only provider before the period that names its FRN joins the name to the FRN's provider.
@@ -347,7 +346,7 @@ def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Rec
             if frn:
                 seen.setdefault(firm, set()).add(frn)
     frn_elsewhere = {firm: next(iter(frns)) for firm, frns in seen.items() if len(frns) == 1}
-    for (period, response), tables in zip(changed, read):
+    for (period, response), tables in zip(files, read, strict=True):
         figures, rule = parse(ctx, registry, period, response, tables, frn_elsewhere)
         records.extend(figures)
         with_rule |= rule

@@ -35,6 +35,7 @@ from .common import (
     sheet_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "fos_xlsx"
 HEADER_SCAN_ROWS = 30
@@ -154,9 +155,4 @@ def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    records: list[Record] = []
-    for period, response in loaded:
-        if not response.not_modified:
-            records.extend(parse(ctx, period, response))
-    return records
+process = per_file(parse)

@@ -30,10 +30,10 @@ from .common import (
     load_files,
     parse_number,
     parse_quarter,
-    process_files,
     read_csv_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "ofcom_csv"
 # words in a table title → the service name stored on the statistics (first match wins)
@@ -114,7 +114,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "Ofcom complaints CSV files", accept="text/csv")
 
 
-def parse(ctx: Context, response: Response) -> list[Record]:
+def parse(ctx: Context, _period: str | None, response: Response) -> list[Record]:
     rows = read_csv_rows(response, "Ofcom's complaints CSV", ctx.limits.budget(response.url))
     tables = parse_tables(rows, response.url)
     names = ctx.providers_by_name()
@@ -133,5 +133,4 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    return process_files(ctx, loaded, parse)
+process = per_file(parse)

@@ -36,10 +36,10 @@ from .common import (
     cell,
     load_files,
     parse_number,
-    process_files,
     read_csv_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "tidy_csv"
 PERIOD_FORMATS = {
@@ -100,7 +100,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "tidy CSV files", accept="text/csv")
 
 
-def parse(ctx: Context, response: Response) -> list[Record]:
+def parse(ctx: Context, _period: str | None, response: Response) -> list[Record]:
     layout = Layout(ctx.params)
     # streamed under the collector bounds (common.read_csv_rows); blank lines are skipped
     rows = ((line, r) for line, r in read_csv_rows(response, "a tidy CSV", ctx.limits.budget(response.url))
@@ -170,7 +170,7 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     if not data_rows:
         raise CollectError(f"{response.url} has a header but no data rows — the table is empty")
     records: list[Record] = []
-    for (segment, name, period, metric), (value, line) in figures.items():
+    for (segment, name, period, metric), (value, _line) in figures.items():
         records.append(ctx.statistic(
             response, provider=names[name].id, metric=metric, period=period, value=value, segment=segment,
             industry_average=averages.get((segment, period, metric)),
@@ -180,5 +180,4 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    return process_files(ctx, loaded, parse)
+process = per_file(parse)
