@@ -53,10 +53,10 @@ from .parts import (
 )
 from .vocab import (
     COLLECTORS,
-    CollectorName,
     METRIC_UNITS,
     Cadence,
     Channel,
+    CollectorName,
     Comparator,
     CompensationBasis,
     Outcome,
