@@ -175,10 +175,10 @@ def _check_series(dataset: Dataset, item: Loaded, today: date) -> None:
         _check_point_value(dataset, item, series.unit, point, here)
         if period_start(point.period) > today:
             dataset.report(item, here + ("period",), f"period {point.period} has not started yet (today is {today.isoformat()}) — correct the period")
-        if shape and not shape[1](point.period):
+        if source and shape and not shape[1](point.period):
             dataset.report(item, here + ("period",),
                            f"period '{point.period}' does not fit the {source.cadence.value} cadence of source '{source.id}' — write it as {shape[0]}")
-        if point.series_version and versions and point.series_version not in versions:
+        if source and point.series_version and versions and point.series_version not in versions:
             dataset.report(item, here + ("series_version",),
                            f"series_version '{point.series_version}' is not one of source '{source.id}' method breaks — use one of {', '.join(sorted(versions))}")
         key = (point.period, slug(point.segment) if point.segment else "")

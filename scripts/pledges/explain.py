@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +96,7 @@ class _Error:
     name: str
     parent: type[BaseModel]
     given: Any
-    raw: dict
+    raw: Mapping[str, Any]
 
 
 def _extra(e: _Error) -> Explained:
@@ -180,7 +180,7 @@ _EXPLAIN: dict[str, Callable[[_Error], Explained]] = {
 }
 
 
-def explain_error(model: type[BaseModel], error: dict) -> Explained:
+def explain_error(model: type[BaseModel], error: Mapping[str, Any]) -> Explained:
     """Turn one pydantic error into (location, message with a fix, points-at-key)."""
     loc = _field_loc(model, tuple(error["loc"]))
     kind = error["type"]

@@ -124,7 +124,7 @@ class StatMetric(str, enum.Enum):
 
 
 class StatUnit(str, enum.Enum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the unit as the data writes it; shadows str.count
     per_100k_customers = "per-100k-customers"
     per_10k_customers = "per-10k-customers"
     per_1k_accounts = "per-1k-accounts"

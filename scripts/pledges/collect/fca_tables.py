@@ -4,6 +4,7 @@ the bounds of a firm table (see ``fca_firm_xlsx`` for the format)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..pii import find_personal_data
@@ -124,7 +125,7 @@ def _header_index(header: list[str], *names: str) -> int | None:
     return None
 
 
-def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budget: Budget, *, repeats: bool = False,
+def read_table(workbook, sheet: str, url: str, wanted: dict[str, Callable[[str], bool]], budget: Budget, *, repeats: bool = False,
                max_rows: int = MAX_ROWS) -> Table:
     """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
     rows = _bounded_rows(workbook, sheet, url, budget, max_rows)
@@ -182,7 +183,7 @@ def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budg
             if not entry.period or not seen.period or entry.period == seen.period:
                 raise CollectError(f"firm {firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
             keep, other = (entry, seen) if entry.period > seen.period else (seen, entry)
-            keep.others = sorted({*seen.others, *entry.others, other.period})
+            keep.others = sorted({*seen.others, *entry.others, str(other.period)})  # both periods are set here
             entry = keep
         table.rows[firm] = entry
     if not table.rows:
@@ -202,7 +203,7 @@ def read_trading_names(workbook, sheet: str, url: str, budget: Budget, max_rows:
         "frn": lambda t: t in ("frn", "firm reference number"),
         "names": lambda t: "trading name" in t,
     }, budget, repeats=True, max_rows=max_rows)
-    out = {}
+    out: dict[str, tuple[str | None, list[str], str | None]] = {}
     for firm, row in table.rows.items():
         if firm in table.repeats:
             # One name, several register entries (2025 H1: two sole traders named alike): the name does not

@@ -67,7 +67,7 @@ def discover_links(ctx: Context, pattern: str, latest: int, what: str) -> list[F
     soup = BeautifulSoup(decode_text(page), "html.parser")
     found: dict[str, FileTarget] = {}
     for link in soup.find_all("a", href=True):
-        url = urljoin(page.url, link["href"])
+        url = urljoin(page.url, str(link["href"]))
         if regex.search(url):
             found.setdefault(url, FileTarget(url, period_from_text(url.rsplit("/", 1)[-1])))
     if not found:

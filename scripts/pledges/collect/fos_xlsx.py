@@ -135,6 +135,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
     budget = ctx.limits.budget(response.url)
     workbook = open_workbook(response, period, budget)
+    assert period is not None  # open_workbook refused a file without one
     try:
         new_cases = read_new_cases(workbook, response.url, budget)
         upheld = read_upheld(workbook, response.url, budget)

@@ -8,6 +8,7 @@ import errno
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pydantic
 
@@ -65,7 +66,7 @@ class _Scoped(dict):
         self.update(new)
         self._new = new
 
-    def values(self):  # type: ignore[override]
+    def values(self):
         return self._new.values()
 
 
@@ -80,7 +81,7 @@ class _Mark:
 def _document(record, text: str) -> Document:
     """The record as ``check_records`` sees a loaded file: its data, with the line of each top-level
     field (cheaper than parsing the text again; nested problems point at their top-level field)."""
-    marks = {(): _Mark(0, 0)}
+    marks: dict[tuple, _Mark] = {(): _Mark(0, 0)}
     for number, line in enumerate(text.splitlines()):
         if line and not line[0].isspace() and not line.startswith("-") and ":" in line:
             marks[(line.split(":", 1)[0],)] = _Mark(number, 0)
@@ -99,7 +100,7 @@ def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple
         doc = _document(record.model, text)
         model = m.KINDS[record.kind]
         try:
-            parsed = model.model_validate(doc.data)
+            parsed: Any = model.model_validate(doc.data)  # every record kind has an id
         except pydantic.ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc, message, key = explain_error(model, error)

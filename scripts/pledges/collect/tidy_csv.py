@@ -53,10 +53,8 @@ class Layout:
     """The column mapping of ``params``, checked once before any row is read."""
 
     def __init__(self, params: dict):
-        def text(name: str, required: bool = True) -> str | None:
+        def text(name: str) -> str:
             value = params.get(name)
-            if value is None and not required:
-                return None
             if not isinstance(value, str) or not cell(value):
                 raise CollectError(f"params.{name} must name a column of the CSV (a non-empty string)")
             return cell(value)
@@ -67,7 +65,7 @@ class Layout:
         if fmt not in PERIOD_FORMATS:
             raise CollectError(f"params.period_format is {fmt!r}; use one of {', '.join(PERIOD_FORMATS)}")
         self.period_format = fmt
-        self.segment = text("segment_column", required=False)
+        self.segment = text("segment_column") if params.get("segment_column") is not None else None
         values = params.get("values")
         if not isinstance(values, dict) or not values:
             raise CollectError("params.values must map each figure column to a metric, e.g. {complaints_per_100k: complaints-per-100k}")

@@ -67,7 +67,7 @@ class _WorkbookScan:
         first = [i for i in infos if i.filename in (book, rels)]  # scanned, then read for the sheet names
         for info in first:
             self._scan(info)
-        if book and rels in names:
+        if book and rels and rels in names:
             self._name_sheets(book, rels)
         for info in infos:
             if info not in first:
