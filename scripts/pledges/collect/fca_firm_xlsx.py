@@ -59,7 +59,10 @@ from .fca_tables import (
     Row,
     Table,
     _group_test,
+    check_proportions,
+    count_cell,
     find_sheets,
+    fraction_cell,
     read_table,
     read_trading_names,
 )
@@ -82,57 +85,6 @@ GROUP_SECTORS = {
     "consumer credit": m.Sector.consumer_credit,
 }
 
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def _count(raw, what: str) -> int | None:
-    value = parse_number(raw, what)
-    if value is None:
-        return None
-    if value < 0 or value != int(value):
-        raise CollectError(f"{what} is {value}, not a whole number ≥ 0 — value out of range")
-    return int(value)
-
-
-def _fraction(raw, what: str, anomalies: list[str]) -> float | None:
-    """A proportion 0–1. A single impossible cell (2022 H1: 2 in a '% closed in 3 days' column) gives no
-    figure and is noted in ``anomalies``; a sheet made of such values fails in ``check_proportions``."""
-    value = parse_number(raw, what)
-    if value is None:
-        return None
-    if not 0 <= value <= 1:
-        anomalies.append(f"The workbook gives {value!r} for {what}, outside the 0–1 proportion: no share is stored for it.")
-        return None
-    return value
-
-
-PROPORTION_ROLES = ("within_3", "within_8_after_3", "upheld")
-MAX_OUTLIER_SHARE = 0.1  # above this share of values outside 0–1, the sheet holds percentages, not proportions
-
-
-def check_proportions(tables: dict[str, Table], url: str) -> None:
-    """Fail loudly when a proportion sheet has switched to percentages (65.89 instead of 0.6589)."""
-    for role in PROPORTION_ROLES:
-        table = tables.get(role)
-        if table is None:
-            continue
-        values, outside = 0, []
-        for firm, row in table.rows.items():
-            for key, raw in row.values.items():
-                value = parse_number(raw, f"{firm} / {key} in sheet {table.sheet!r}")
-                if value is None:
-                    continue
-                values += 1
-                if not 0 <= value <= 1:
-                    outside.append((firm, key, value))
-        if outside and len(outside) > MAX_OUTLIER_SHARE * values:
-            firm, key, value = outside[0]
-            raise CollectError(
-                f"sheet {table.sheet!r} of {url}: {len(outside)} of {values} values are outside the 0–1 proportion the "
-                f"publisher uses (e.g. {firm} / {key}: {value}) — the format may have changed"
-            )
 
 
 def _shown(fraction: float) -> str:
@@ -225,7 +177,7 @@ class _FirmFigures:
         for role, metric in (("opened", m.StatMetric.complaints_count), ("closed", m.StatMetric.complaints_closed_count)):
             row, value = self.raw(role, group)
             sheet = self.tables[role].sheet if role in self.tables else ""
-            count = _count(value, f"complaints {role} for {what} in sheet {sheet!r}")
+            count = count_cell(value, f"complaints {role} for {what} in sheet {sheet!r}")
             if role == "closed":
                 closed_count = count
             if count is not None:
@@ -236,7 +188,7 @@ class _FirmFigures:
     def _shares(self, group: str, what: str, anomalies: list[str], closed_count: int | None) -> None:
         for role, label in (("within_3", "closed within 3 days"), ("upheld", "upheld by the firm")):
             row, value = self.raw(role, group)
-            fraction = _fraction(value, f"{label}, {what}", anomalies) if role in self.tables else None
+            fraction = fraction_cell(value, f"{label}, {what}", anomalies) if role in self.tables else None
             if fraction is not None:
                 metric = m.StatMetric.closed_within_3_days_pct if role == "within_3" else m.StatMetric.upheld_by_firm_pct
                 sheet = self.tables[role].sheet
@@ -248,8 +200,8 @@ class _FirmFigures:
     def _within_8_weeks(self, group: str, what: str, anomalies: list[str], closed_count: int | None) -> None:
         row3, within_3 = self.raw("within_3", group)
         _, after_3 = self.raw("within_8_after_3", group)
-        a = _fraction(within_3, f"closed within 3 days, {what}", anomalies)
-        b = _fraction(after_3, f"after 3 days within 8 weeks, {what}", anomalies)
+        a = fraction_cell(within_3, f"closed within 3 days, {what}", anomalies)
+        b = fraction_cell(after_3, f"after 3 days within 8 weeks, {what}", anomalies)
         if a is None or b is None:
             return
         both = (a + b) * 100.0
@@ -286,8 +238,8 @@ class _FirmFigures:
         cc = self.tables["consumer_credit"]
         row = cc.rows[self.firm]
         sheet, firm = cc.sheet, self.firm
-        received = _count(row.values.get("received"), f"consumer credit complaints received for {firm}")
-        closed = _count(row.values.get("closed"), f"consumer credit complaints closed for {firm}")
+        received = count_cell(row.values.get("received"), f"consumer credit complaints received for {firm}")
+        closed = count_cell(row.values.get("closed"), f"consumer credit complaints closed for {firm}")
         if received is not None:
             self.add(m.StatMetric.complaints_count, received, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints received (count).",
                      _period_note(row, sheet, cc.columns["received"]), CONSUMER_CREDIT)
@@ -302,7 +254,7 @@ class _FirmFigures:
             self._cc_upheld_count(row, header, upheld, closed)
             return
         odd: list[str] = []
-        fraction = _fraction(upheld, f"consumer credit complaints upheld, {firm}", odd)
+        fraction = fraction_cell(upheld, f"consumer credit complaints upheld, {firm}", odd)
         if odd:  # 2024 H2 Honda Finance Europe Plc: 7.83 under "Complaints Upheld (%)"
             for item in self.pending:
                 if item["segment"] == CONSUMER_CREDIT:
@@ -316,7 +268,7 @@ class _FirmFigures:
     def _cc_upheld_count(self, row: Row, header: str, upheld: float, closed: int | None) -> None:
         # 2022 H1 and 2023 H2 give the number upheld, not a proportion: the share is derived.
         firm, sheet = self.firm, self.tables["consumer_credit"].sheet
-        count = _count(upheld, f"consumer credit complaints upheld for {firm}")
+        count = count_cell(upheld, f"consumer credit complaints upheld for {firm}")
         if not closed or count is None:
             return
         if count > closed:

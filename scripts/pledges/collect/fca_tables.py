@@ -13,6 +13,7 @@ from .common import (
     CollectError,
     cell,
     norm,
+    parse_number,
     sheet_rows,
     shown,
 )
@@ -223,5 +224,56 @@ def read_trading_names(workbook, sheet: str, url: str, budget: Budget, max_rows:
                   if b and b != firm and not find_personal_data(b)]
         out[firm] = (frn, list(dict.fromkeys(b[:300] for b in brands)), row.group)
     return out
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+def count_cell(raw, what: str) -> int | None:
+    value = parse_number(raw, what)
+    if value is None:
+        return None
+    if value < 0 or value != int(value):
+        raise CollectError(f"{what} is {value}, not a whole number ≥ 0 — value out of range")
+    return int(value)
+
+
+def fraction_cell(raw, what: str, anomalies: list[str]) -> float | None:
+    """A proportion 0–1. A single impossible cell (2022 H1: 2 in a '% closed in 3 days' column) gives no
+    figure and is noted in ``anomalies``; a sheet made of such values fails in ``check_proportions``."""
+    value = parse_number(raw, what)
+    if value is None:
+        return None
+    if not 0 <= value <= 1:
+        anomalies.append(f"The workbook gives {value!r} for {what}, outside the 0–1 proportion: no share is stored for it.")
+        return None
+    return value
+
+
+PROPORTION_ROLES = ("within_3", "within_8_after_3", "upheld")
+MAX_OUTLIER_SHARE = 0.1  # above this share of values outside 0–1, the sheet holds percentages, not proportions
+
+
+def check_proportions(tables: dict[str, Table], url: str) -> None:
+    """Fail loudly when a proportion sheet has switched to percentages (65.89 instead of 0.6589)."""
+    for role in PROPORTION_ROLES:
+        table = tables.get(role)
+        if table is None:
+            continue
+        values, outside = 0, []
+        for firm, row in table.rows.items():
+            for key, raw in row.values.items():
+                value = parse_number(raw, f"{firm} / {key} in sheet {table.sheet!r}")
+                if value is None:
+                    continue
+                values += 1
+                if not 0 <= value <= 1:
+                    outside.append((firm, key, value))
+        if outside and len(outside) > MAX_OUTLIER_SHARE * values:
+            firm, key, value = outside[0]
+            raise CollectError(
+                f"sheet {table.sheet!r} of {url}: {len(outside)} of {values} values are outside the 0–1 proportion the "
+                f"publisher uses (e.g. {firm} / {key}: {value}) — the format may have changed"
+            )
 
 
