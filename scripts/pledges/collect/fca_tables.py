@@ -4,7 +4,7 @@ the bounds of a firm table (see ``fca_firm_xlsx`` for the format)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..pii import find_personal_data
@@ -126,11 +126,8 @@ def _header_index(header: list[str], *names: str) -> int | None:
     return None
 
 
-def read_table(workbook, sheet: str, url: str, wanted: dict[str, Callable[[str], bool]], budget: Budget, *, repeats: bool = False,
-               max_rows: int = MAX_ROWS) -> Table:
-    """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
-    rows = _bounded_rows(workbook, sheet, url, budget, max_rows)
-    header: list[str] | None = None
+def _find_header(rows: Iterator[tuple], sheet: str, url: str) -> list[str]:
+    """The row naming 'Firm Name' among the first HEADER_SCAN_ROWS (the rows above it are titles and notes)."""
     first: list = []
     for _ in range(HEADER_SCAN_ROWS):
         row = next(rows, None)
@@ -138,12 +135,29 @@ def read_table(workbook, sheet: str, url: str, wanted: dict[str, Callable[[str],
             break
         first.append(row)
         if any(norm(v) == "firm name" for v in row):
-            header = [cell(v) for v in row]
-            break
-    if header is None:
-        raise CollectError(
-            f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(first[0] if first else [])}"
-        )
+            return [cell(v) for v in row]
+    raise CollectError(
+        f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(first[0] if first else [])}"
+    )
+
+
+def _later_of(seen: Row, entry: Row, sheet: str, url: str) -> Row:
+    # A firm that changed its reporting period appears once per period (2023 H2: Kensington
+    # Mortgage Company Limited, 2023-04-01 to 2023-09-30 and 2023-07-01 to 2023-12-31). One
+    # point per publication period: the row of the later reporting period (ISO dates sort as
+    # text); the point's note names the other. Two rows for the same period cannot be told apart.
+    if not entry.period or not seen.period or entry.period == seen.period:
+        raise CollectError(f"firm {entry.firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
+    keep, other_period = (entry, seen.period) if entry.period > seen.period else (seen, entry.period)
+    keep.others = sorted({*seen.others, *entry.others, other_period})
+    return keep
+
+
+def read_table(workbook, sheet: str, url: str, wanted: dict[str, Callable[[str], bool]], budget: Budget, *, repeats: bool = False,
+               max_rows: int = MAX_ROWS) -> Table:
+    """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
+    rows = _bounded_rows(workbook, sheet, url, budget, max_rows)
+    header = _find_header(rows, sheet, url)
     lower = [h.lower() for h in header]
     firm_col = lower.index("firm name")
     group_col = _header_index(header, "group", "firm group")
@@ -176,17 +190,7 @@ def read_table(workbook, sheet: str, url: str, wanted: dict[str, Callable[[str],
         if seen is not None and repeats:
             table.repeats.setdefault(firm, [seen]).append(entry)
             continue
-        if seen is not None:
-            # A firm that changed its reporting period appears once per period (2023 H2: Kensington
-            # Mortgage Company Limited, 2023-04-01 to 2023-09-30 and 2023-07-01 to 2023-12-31). One
-            # point per publication period: the row of the later reporting period (ISO dates sort as
-            # text); the point's note names the other. Two rows for the same period cannot be told apart.
-            if not entry.period or not seen.period or entry.period == seen.period:
-                raise CollectError(f"firm {firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
-            keep, other = (entry, seen) if entry.period > seen.period else (seen, entry)
-            keep.others = sorted({*seen.others, *entry.others, str(other.period)})  # both periods are set here
-            entry = keep
-        table.rows[firm] = entry
+        table.rows[firm] = entry if seen is None else _later_of(seen, entry, sheet, url)
     if not table.rows:
         raise CollectError(f"sheet {sheet!r} of {url} has a header but no firm rows — the table is empty")
     return table
