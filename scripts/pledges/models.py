@@ -648,3 +648,10 @@ def unit_for(metric: StatMetric) -> StatUnit:
 
 
 PERIOD_RE = re.compile(PERIOD_PATTERN)
+
+
+# The pledge watcher's records (data/watch/) live in their own module; registered here.
+from .watch.models import Watch as _Watch  # noqa: E402
+
+KINDS["watch"] = _Watch
+KIND_OF_MODEL[_Watch] = "watch"

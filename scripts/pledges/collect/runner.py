@@ -51,7 +51,7 @@ from .http import FetchError, HttpClient, Policy, Response, Validator
 from .local import LocalFiles
 from .series import to_records
 
-COLLECTORS = ("cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page")
+COLLECTORS = ("cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page", "pledge_watch")
 MAX_ERROR_CHARS = 1500
 
 
