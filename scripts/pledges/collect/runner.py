@@ -491,7 +491,9 @@ def run_collect(args) -> int:
         if any(r.state == "failed" for r in results):
             os.sync()  # failure statuses are on disk before the command returns (transactions flush themselves)
 
-    table = summary_table(results)
+    from ..watch.report import summary_section
+
+    table = summary_table(results) + summary_section(dataset, sources)
     if args.summary:
         _append(args.summary, table)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -711,6 +711,8 @@ class Generator:
                 "url": url}
 
     def render_language(self, lang: str) -> Tree:
+        from .watch import watch_context
+
         m = self.m
         docs = Tree(self.gen_root / "docs" / lang)
         t = Translator(lang)
@@ -744,7 +746,8 @@ class Generator:
             if pledge.provider not in m.providers:
                 continue
             page(f"pledges/{pledge.id}.md", "pledge.md.j2", pl=pledge, p=m.providers[pledge.provider],
-                 score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge))
+                 score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge),
+                 **watch_context(m.ds, pledge))
         metrics = sorted(m.stats_by_metric)
         page("metrics/index.md", "metrics.md.j2", metrics=metrics)
         for metric in metrics:
