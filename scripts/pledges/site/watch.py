@@ -14,7 +14,9 @@ from ..watch.normalise import normalise
 
 
 def watch_context(dataset: Dataset, pledge: Any) -> dict[str, Watch | Markup | None]:
-    from .generate import word_diff  # the one word diff of the site (wording history uses it too)
+    from .generate import (
+        word_diff,  # the one word diff of the site (wording history uses it too)
+    )
 
     record: Watch | None = dataset.records("watch").get(pledge.id)
     diff = None

@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..collect.common import CollectError, Limits, Response, check_html_size, decode_text, looks_like_html
+from ..collect.common import (
+    CollectError,
+    Limits,
+    Response,
+    check_html_size,
+    decode_text,
+    looks_like_html,
+)
 from ..collect.http import FetchError
 from .compare import SIMILAR_ENOUGH, Match, compare
 from .extract import PageText, page_text

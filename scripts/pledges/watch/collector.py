@@ -63,7 +63,7 @@ def load(ctx: Context) -> list[tuple[Target, Response]]:
         raise CollectError("no pledge in data/pledges has a page address to watch")
     jobs = [(t.url, {"policy": ctx.policy, "validator": _conditional(ctx, t), "accept": ACCEPT}) for t in found]
     loaded = []
-    for target, result in zip(found, ctx.http.fetch_many(jobs)):
+    for target, result in zip(found, ctx.http.fetch_many(jobs), strict=True):
         if isinstance(result, FetchError):
             # The runner keeps validators from responses; a failed fetch stands in as an empty one.
             target.error = result

@@ -47,7 +47,7 @@ def _visible(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(INVISIBLE):
         tag.decompose()
-    for tag in soup.find_all(attrs={"hidden": True}):
+    for tag in soup.select("[hidden]"):
         tag.decompose()
     for tag in soup.find_all(BLOCKS):
         tag.insert_before("\n")

@@ -14,10 +14,19 @@ import enum
 
 from pydantic import Field
 
-from ..models import DateTime, Provenance, RecordId, Sha256, ShortText, Strict, Text, Url
+from ..models import (
+    DateTime,
+    Provenance,
+    RecordId,
+    Sha256,
+    ShortText,
+    Strict,
+    Text,
+    Url,
+)
 
 
-class WatchState(str, enum.Enum):
+class WatchState(enum.StrEnum):
     published = "published"  # the wording is on the page: "still published, last seen on DATE"
     changed = "changed"  # a different wording is on the page: "wording changed — under review"
     gone = "gone"  # 404, 410, a redirect to a generic page, or a page without it: "no longer published since DATE"

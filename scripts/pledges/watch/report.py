@@ -30,13 +30,29 @@ def _line(record: Watch) -> str:
 
 
 def _changes(record: Watch) -> list[str]:
+    if record.proposed is None:
+        return [_line(record)]
     lines = [f"- `{record.id}` — since {record.since}, similarity {record.proposed.similarity:.0%} ({record.url})"]
-    for change in record.proposed.changes if record.proposed else []:
+    for change in record.proposed.changes:
         removed = f"removed **{_cell(change.removed)}**" if change.removed else ""
         added = f"added **{_cell(change.added)}**" if change.added else ""
         what = ", ".join(x for x in (removed, added) if x)
         lines.append(f"  - {what}: `{change.context.replace('`', chr(39))}`" if what else f"  - {_cell(change.context)}")
     return lines
+
+
+def _state_section(state: WatchState, records: list[Watch]) -> list[str]:
+    if not records:
+        return []
+    lines = [f"#### {HEADINGS[state]} ({len(records)})", ""]
+    if state is WatchState.published:
+        if len(records) > SHOW_PUBLISHED:
+            return lines + [f"({len(records)} pledges; the list is in data/watch/)", ""]
+        lines += ["<details><summary>every still-published pledge</summary>", ""]
+        return lines + [_line(record) for record in records] + ["", "</details>", ""]
+    for record in records:
+        lines += _changes(record) if state is WatchState.changed else [_line(record)]
+    return lines + [""]
 
 
 def summary_section(dataset: Dataset, sources: list[m.Source]) -> str:
@@ -54,20 +70,7 @@ def summary_section(dataset: Dataset, sources: list[m.Source]) -> str:
     counts = ", ".join(f"{len(by_state[s])} {s.value}" for s in HEADINGS)
     lines = ["### Pledge pages watched", "", f"{sum(map(len, by_state.values()))} pledge(s): {counts}.", ""]
     for state in HEADINGS:
-        records = by_state[state]
-        if not records:
-            continue
-        lines += [f"#### {HEADINGS[state]} ({len(records)})", ""]
-        if state is WatchState.published:
-            if len(records) > SHOW_PUBLISHED:
-                lines += [f"({len(records)} pledges; the list is in data/watch/)", ""]
-                continue
-            lines += ["<details><summary>every still-published pledge</summary>", ""]
-            lines += [_line(record) for record in records] + ["", "</details>", ""]
-            continue
-        for record in records:
-            lines += _changes(record) if state is WatchState.changed and record.proposed else [_line(record)]
-        lines.append("")
+        lines += _state_section(state, by_state[state])
     if errors:
         lines += [f"#### Last fetch failed, last state kept ({len(errors)})", ""]
         lines += [f"- `{r.id}` — {_cell(r.error or '')}" for r in errors] + [""]

@@ -43,7 +43,7 @@ def _proposal(match: Match, previous: ProposedWording | None, today: date) -> Pr
             context=scrub(c.context, 1000),
         )
         for c in match.changes
-    ] or [WordChange(context="(the words are the same; only their order or punctuation differs)")]
+    ] or [WordChange(removed=None, added=None, context="(the words are the same; only their order or punctuation differs)")]
     return ProposedWording(text=text, similarity=match.similarity, changes=changes, seen=today)
 
 
@@ -92,6 +92,7 @@ def next_record(
         publisher=publisher,
         url=page.url,
         title=pledge.provenance.title,
+        published=None,
         retrieved=response.retrieved if response is not None else today,
         licence=pledge.provenance.licence,
         sha256=response.sha256 if response is not None else None,
