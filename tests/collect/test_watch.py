@@ -122,12 +122,18 @@ def test_a_removed_page_is_no_longer_published(few, httpserver, answer):
     assert watch(few, EDF).state.value == "published"
 
 
-@pytest.mark.parametrize("kind", ["js-shell", "pdf", "json", "image", "403", "451"])
+SPA = page("spa", "x").replace(
+    page("spa", "x")[page("spa", "x").index(b"<main>"):page("spa", "x").index(b"</main>") + 7],
+    b'<div id="app"></div><script src="/static/chunk-vendors.js"></script>')
+
+
+@pytest.mark.parametrize("kind", ["js-shell", "spa-with-menus", "pdf", "json", "image", "403", "451"])
 def test_unreadable_pages_could_not_be_checked_never_changed(few, httpserver, kind):
     real = texts(few)
     pages: dict[str, object] = {pid: page(pid, text) for pid, text in real.items()}
     pages[EDF] = {
         "js-shell": WResponse(JS_SHELL, content_type="text/html"),
+        "spa-with-menus": WResponse(SPA, content_type="text/html"),  # nav, banner and footer, no text
         "pdf": WResponse(b"%PDF-1.7\n" + real[EDF].encode(), content_type="application/pdf"),
         "json": WResponse(json.dumps({"text": real[EDF]}), content_type="application/json"),
         "image": WResponse(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png"),
@@ -216,3 +222,25 @@ def copy_real_root():
     from .watch_pages import REAL
 
     return REAL
+
+
+def test_an_unchanged_page_answers_304_and_keeps_its_state(few, httpserver):
+    real = texts(few)
+    asked: list[str | None] = []
+    serve_robots(httpserver)
+
+    def handler(request):
+        pid = request.path.strip("/")
+        asked.append(request.headers.get("If-None-Match"))
+        if request.headers.get("If-None-Match") == f'"{pid}-v1"':
+            return WResponse(status=304, headers={"ETag": f'"{pid}-v1"'})
+        return WResponse(page(pid, real[pid]), content_type="text/html", headers={"ETag": f'"{pid}-v1"'})
+
+    httpserver.expect_request(re.compile(r"^/(?!robots\\.txt).*$")).respond_with_handler(handler)
+    assert collect(few, httpserver) == 0
+    everything = snapshot(few)
+    asked.clear()
+    assert collect(few, httpserver) == 0
+    assert asked and all(tag and tag.endswith('-v1"') for tag in asked)  # conditional requests
+    assert snapshot(few) == everything  # 304 on the same day: nothing written
+    assert {watch(few, pid).state.value for pid in FEW} == {"published"}

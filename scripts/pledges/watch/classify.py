@@ -97,7 +97,8 @@ def judge(page: Page, pledge_text: str, recorded_url: str, rebased: bool) -> Ver
         return Verdict(None, page.network_error)
     if page.problem is not None:
         return Verdict(*page.problem)
-    assert page.text is not None and page.response is not None
+    if page.response is None or page.text is None:  # 304: the page is as it was; the last state stands
+        return Verdict(None, None)
     match = _best(pledge_text, page.text)
     if match.found:
         return Verdict(WatchState.published, None, match)

@@ -25,6 +25,11 @@ INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe",
 MIN_WORDS = 25
 _NOSCRIPT_JS = re.compile(rb"<noscript[^>]*>(?:(?!</noscript>).){0,2000}javascript", re.IGNORECASE | re.DOTALL)
 _SCRIPT = re.compile(rb"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+# The empty element a single-page app mounts itself on (React, Vue, Next.js, Nuxt, Angular, Svelte).
+_MOUNT = re.compile(
+    rb"<(?:div|main|app-root)\b[^>]*\bid=[\"']?(?:root|app|__next|__nuxt|svelte|main-app)[\"']?[^>]*>\s*</(?:div|main|app-root)>",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -69,13 +74,18 @@ def _main(html: str) -> str:
     return normalise(text or "")
 
 
-def _scripted(body: bytes, visible_words: int) -> bool:
+def _scripted(body: bytes, visible_chars: int, visible_words: int) -> bool:
+    """Signs that the page's text is built by scripts: next to no visible words, an empty mount point,
+    a <noscript> asking for JavaScript, or inline scripts outweighing the visible text several times."""
+    if visible_words < MIN_WORDS or _MOUNT.search(body) or _NOSCRIPT_JS.search(body):
+        return True
     script_bytes = sum(len(m.group(1)) for m in _SCRIPT.finditer(body))
-    return visible_words < MIN_WORDS or bool(_NOSCRIPT_JS.search(body)) and script_bytes > 0
+    return script_bytes > 3 * visible_chars
 
 
 def page_text(html: str, body: bytes) -> PageText:
     visible = _visible(html)
     main = _main(html)
     visible_tokens = tokens(visible)
-    return PageText(main, visible, tokens(main), visible_tokens, _scripted(body, len(visible_tokens)))
+    scripted = _scripted(body, len(visible), len(visible_tokens))
+    return PageText(main, visible, tokens(main), visible_tokens, scripted)

@@ -15,6 +15,7 @@ HEADINGS = {
     WatchState.unreadable: "Could not be checked",
     WatchState.published: "Still published",
 }
+MAX_PASSAGE = 600  # characters of a proposed wording quoted in the summary (the whole is in data/watch/)
 SHOW_PUBLISHED = 400  # beyond this the still-published list is only counted
 
 
@@ -38,6 +39,9 @@ def _changes(record: Watch) -> list[str]:
         added = f"added **{_cell(change.added)}**" if change.added else ""
         what = ", ".join(x for x in (removed, added) if x)
         lines.append(f"  - {what}: `{change.context.replace('`', chr(39))}`" if what else f"  - {_cell(change.context)}")
+    passage = record.proposed.text
+    shown = passage if len(passage) <= MAX_PASSAGE else passage[: MAX_PASSAGE - 1] + "…"
+    lines.append(f"  - now on the page: {_cell(shown)}")
     return lines
 
 

@@ -74,16 +74,17 @@ def next_record(
 ) -> Watch | None:
     """The record to store, or None when there is nothing to store (a first fetch that failed)."""
     digest = pledge_sha(pledge)
-    if verdict.state is None or (page.response is not None and page.response.not_modified):
+    if verdict.state is None:
         if previous is None:
             return None
         data = previous.model_dump()
-        if verdict.state is None:  # network error: the last state stays, the error is shown beside it
-            data["error"] = scrub(verdict.detail or "the fetch failed", 1500)
-        else:
+        if page.response is not None and page.response.not_modified:
+            # Asked only when the pledge's text is the one checked last time: the verdict still holds.
             data["error"] = None
             if previous.state is WatchState.published and previous.pledge_sha256 == digest:
                 data["last_seen"] = today
+        else:  # network error: the last state stays, the error is shown beside it
+            data["error"] = scrub(verdict.detail or "the fetch failed", 1500)
         return Watch.model_validate(data)
     state = verdict.state
     same = previous is not None and previous.state is state and previous.pledge_sha256 == digest
