@@ -8,9 +8,10 @@ import re
 from datetime import date
 
 import pytest
+from werkzeug import Response as WResponse
+
 from pledges.dataset import load_dataset
 from pledges.watch.collector import watched
-from werkzeug import Response as WResponse
 
 from .conftest import run_cli, serve_robots, snapshot
 from .watch_pages import JS_SHELL, copy_real, page

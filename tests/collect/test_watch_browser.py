@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, date, datetime
 
 import pytest
+
 from pledges.watch.models import ProposedWording, Snapshot, WordChange
 from pledges.yamlio import dump_record, write_atomic
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from werkzeug import Response as WResponse
+
 from pledges.dataset import load_dataset
 from pledges.watch.collector import watched
-from werkzeug import Response as WResponse
 
 from .conftest import run_cli, serve_robots, snapshot
 from .watch_pages import copy_real, page
