@@ -26,6 +26,7 @@ REFERENCES: dict[str, list[tuple[tuple, str]]] = {
     "responses": [(("provider",), "providers"), (("pledge",), "pledges")],
     "providers": [(("source_names", "*", "source"), "sources"), (("events", "*", "successor"), "providers")],
     "status": [(("id",), "sources")],
+    "watch": [(("id",), "pledges"), (("source",), "sources")],
 }
 
 # Dates that describe something that has already happened: none may lie after today.
@@ -38,6 +39,7 @@ PAST_DATES: dict[str, list[tuple]] = {
     "responses": [("date",), ("provenance", "published"), ("provenance", "retrieved")],
     "corrections": [("date",)],
     "status": [("last_success",), ("last_attempt",)],
+    "watch": [("since",), ("last_seen",), ("proposed", "seen"), ("provenance", "retrieved")],
 }
 
 CADENCE_PERIOD_SHAPE = {

@@ -324,3 +324,10 @@ __all__ = [
     "Series", "Sha256", "ShortText", "Source", "SourceName", "SourceStatus", "Statistic", "StatMetric", "StatUnit",
     "Strict", "TermUnit", "Text", "unit_for", "Url", "URL_PATTERN", "UrlValidator",
 ]
+
+
+# The pledge watcher's records (data/watch/) live in their own module; registered here.
+from .watch.models import Watch as _Watch  # noqa: E402
+
+KINDS["watch"] = _Watch
+KIND_OF_MODEL[_Watch] = "watch"

@@ -178,5 +178,5 @@ def unit_for(metric: StatMetric) -> StatUnit:
 
 # The collector modules (``pledges.collect.<name>``): the one list the source record's `collector` field
 # accepts and the runner imports from.
-CollectorName = Literal["cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page"]
+CollectorName = Literal["cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page", "pledge_watch"]
 COLLECTORS: tuple[str, ...] = get_args(CollectorName)

@@ -51,6 +51,7 @@ from .local import LocalFiles
 from .pipeline import collector, run
 from .save import Outcome, Result, save, status_path, validate
 from .series import to_records
+from ..watch.report import summary_section
 from .summary import _annotation, _append, summary_table
 
 
@@ -238,8 +239,8 @@ def _report(result: Result) -> None:
         print(f"::error title=collect {result.source_id}::{_annotation(result.detail)}", flush=True)
 
 
-def _write_summaries(results: list[Result], summary: Path | None) -> None:
-    table = summary_table(results)
+def _write_summaries(results: list[Result], summary: Path | None, dataset: Dataset, sources: list[m.Source]) -> None:
+    table = summary_table(results) + summary_section(dataset, sources)
     if summary:
         _append(summary, table)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -272,7 +273,7 @@ def run_collect(args: argparse.Namespace) -> int:
     # the address pointed at on purpose (--endpoint) may be local or internal
     http = LocalFiles(files_from, now) if files_from else HttpClient(endpoint=args.endpoint)
     results = Collection(dataset, http, args.endpoint, now, today).run(by_host(sources, args.endpoint))
-    _write_summaries(results, args.summary)
+    _write_summaries(results, args.summary, dataset, sources)
     return 1 if any(r.state == "failed" for r in results) else 0
 
 

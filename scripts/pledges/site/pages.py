@@ -29,6 +29,7 @@ from .markup import (
 )
 from .model import SiteModel
 from .tables import TOP_TABLES, pledge_row
+from .watch import watch_context
 from .writer import Tree
 
 CONTENT = REPO_ROOT / "content"
@@ -97,7 +98,8 @@ class PageWriter:
             if pledge.provider not in m.providers:
                 continue
             page(f"pledges/{pledge.id}.md", "pledge.md.j2", pl=pledge, p=m.providers[pledge.provider],
-                 score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge))
+                 score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge),
+                 **watch_context(m.ds, pledge))
         metrics = sorted(m.stats_by_metric)
         page("metrics/index.md", "metrics.md.j2", metrics=metrics)
         for metric in metrics:
