@@ -424,8 +424,8 @@ REFERENCES: dict[str, list[tuple[tuple, str]]] = {
     "pledges": [(("provider",), "providers"), (("supersedes",), "pledges")],
     "releases": [(("source",), "sources")],
     "series": [(("provider",), "providers"), (("source",), "sources"), (("points", "*", "release"), "releases")],
-    "reports": [(("pledge",), "pledges")],
-    "responses": [(("provider",), "providers"), (("pledge",), "pledges")],
+    "reports": [(("provider",), "providers"), (("pledge",), "pledges")],
+    "responses": [(("provider",), "providers"), (("pledge",), "pledges"), (("report",), "reports")],
     "providers": [(("source_names", "*", "source"), "sources"), (("events", "*", "successor"), "providers")],
     "status": [(("id",), "sources")],
 }
@@ -436,7 +436,7 @@ PAST_DATES: dict[str, list[tuple]] = {
     "sources": [],
     "pledges": [("published",), ("provenance", "published"), ("provenance", "retrieved"), ("previous_versions", "*", "valid_to")],
     "releases": [("published",), ("retrieved",)],
-    "reports": [("date",), ("reported",)],
+    "reports": [("date",), ("reported",), ("resolved",)],
     "responses": [("date",), ("provenance", "published"), ("provenance", "retrieved")],
     "corrections": [("date",)],
     "status": [("last_success",), ("last_attempt",)],
@@ -449,7 +449,7 @@ CADENCE_PERIOD_SHAPE = {
     m.Cadence.yearly: ("YYYY", lambda p: len(p) == 4),
 }
 
-NOT_FREE_TEXT = {"id", "url", "website", "evidence_url", "sha256", "etag", "last_modified", "collected_by", "contributor"}
+NOT_FREE_TEXT = {"id", "url", "website", "evidence_url", "evidence", "source_url", "reply_from", "reply_accounts", "reporter", "sha256", "etag", "last_modified", "collected_by", "contributor"}
 
 
 def _values_at(data: Any, path: tuple, prefix: tuple = ()) -> Iterable[tuple[tuple, Any]]:
@@ -539,6 +539,8 @@ def check_records(dataset: Dataset, today: date) -> None:
                     _check_series(dataset, item, today)
                 if kind == "responses":
                     _check_response_figure(dataset, item)
+                if kind == "reports":
+                    _check_report_provider(dataset, item)
                 if kind == "sources":
                     _check_source_params(dataset, item)
             except Exception as exc:  # noqa: BLE001 - see could_not_check
@@ -709,6 +711,15 @@ def slug(text: str) -> str:
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "x"
+
+
+def _check_report_provider(dataset: Dataset, item: Loaded) -> None:
+    """A report names its provider and its pledge: they must agree (the pledge is that provider's)."""
+    report: m.Report = item.record
+    pledge = dataset.pledges.get(report.pledge) if report.pledge else None
+    if pledge is not None and report.provider and pledge.provider != report.provider:
+        dataset.report(item, ("pledge",), f"pledge '{pledge.id}' is a pledge of '{pledge.provider}', not of "
+                                          f"'{report.provider}' — name a pledge of this provider or leave `pledge` out")
 
 
 def _check_response_figure(dataset: Dataset, item: Loaded) -> None:

@@ -273,6 +273,8 @@ class SiteModel:
         for report in dataset.reports.values():
             if report.pledge in dataset.pledges:
                 self.owner_of_record[report.id] = dataset.pledges[report.pledge].provider
+            elif report.provider:
+                self.owner_of_record[report.id] = report.provider
         self.entries = self._feed_entries()
         self.entries_of: dict[str, list] = defaultdict(list)
         for entry in self.entries:
