@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--format", choices=["table", "json"], default="table")
     score.add_argument("--today", type=_date, help="treat this day as today")
 
+    intake = sub.add_parser("intake", help="turn a submitted issue form into records (or name each problem by its field)")
+    _data_arg(intake)
+    intake.add_argument("file", metavar="FILE", help="the issue body as GitHub renders the form, or - for standard input")
+    intake.add_argument("--issue", type=int, metavar="N", help="the issue number (gives the records their ids and links)")
+    intake.add_argument("--author", metavar="LOGIN", help="the issue's author; published only as a keyed pseudonym")
+
     build = sub.add_parser("build", help="generate the pages and build the site in every language")
     _data_arg(build)
     build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site/)")
@@ -126,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             from .scoring.report import run_score
 
             return run_score(args)
+        if args.command == "intake":
+            from .intake.command import run_intake
+
+            return run_intake(args)
         if args.command == "build":
             from .site.build import run_build
 
