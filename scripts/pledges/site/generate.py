@@ -30,6 +30,7 @@ from pledges.dataset import Dataset, period_start
 
 from . import charts
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
+from .reports import Reports, form_link
 from .writer import Tree
 
 CONTENT = REPO_ROOT / "content"
@@ -275,6 +276,7 @@ class SiteModel:
                 self.owner_of_record[report.id] = dataset.pledges[report.pledge].provider
             elif report.provider:
                 self.owner_of_record[report.id] = report.provider
+        self.reports = Reports(dataset)  # service reports with their replies, counts and channel parity
         self.entries = self._feed_entries()
         self.entries_of: dict[str, list] = defaultdict(list)
         for entry in self.entries:
@@ -424,7 +426,8 @@ class SiteModel:
                 grouped[(entry["date"], rec.source)] += 1
             elif kind == "correction":
                 rows.append({"date": entry["date"], "kind": "correction", "text": rec.text,
-                             "records": " ".join(rec.records), "page": None, "source": None, "count": None})
+                             "records": " ".join(rec.records), "page": None, "source": None, "count": None,
+                             "source_url": rec.source_url})
             elif kind == "pledge":
                 rows.append({"date": entry["date"], "kind": "pledge", "text": rec.title, "records": rec.id,
                              "page": entry["page"], "source": None, "count": None})
@@ -720,7 +723,7 @@ class Generator:
         common = {"t": t, "m": m, "num": lambda v, d=None: fmt_num(v, lang, d), "version": m.version,
                   "method_version": m.method_version, "search_bulk": self.search_bulk, "word_diff": word_diff,
                   "trend": lambda trend, comparable=None: trend_text(t, trend, comparable, lang),
-                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
+                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade, "form_link": form_link,
                   "verdict": lambda v: Markup(f'<span class="{verdict_class(v)}">{escape(t.term("verdict", v))}</span>')}
 
         def page(path: str, template: str, **values) -> None:
@@ -756,6 +759,7 @@ class Generator:
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
         page("sources/index.md", "sources.md.j2", rows=m.source_rows())
         page("changelog/index.md", "changelog.md.j2", rows=m.changelog_rows()[:500])
+        page("reports/index.md", "reports.md.j2", views=m.reports.all)
         page("downloads/index.md", "downloads.md.j2", tables=TOP_TABLES)
         for name in ("contribute", "about"):
             source = CONTENT / lang / f"{name}.md"
