@@ -4,9 +4,11 @@ correction and a changed pledge — every answer written into bodies built from 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 import bodies
@@ -15,14 +17,34 @@ import bodies
 BT_ACCOUNT = "bt-synthetic-replies"
 
 
+def run_pledges(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`pledges ARGS` in this process (a subprocess per call costs a second of imports on a busy machine)."""
+    from pledges.cli import main
+
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+
+
 def run_intake(data: Path, body: str, issue: int | None, author: str | None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PLEDGES_PSEUDONYM_KEY=bodies.TEST_KEY, PLEDGES_TODAY="2026-12-01")
-    args = [sys.executable, "-m", "pledges", "intake", "-", "--data", str(data)]
+    with tempfile.NamedTemporaryFile("w", suffix=".md", encoding="utf-8", newline="", delete=False) as handle:
+        handle.write(body)
+    args = ["intake", handle.name, "--data", str(data)]
     if issue is not None:
         args += ["--issue", str(issue)]
     if author is not None:
         args += ["--author", author]
-    return subprocess.run(args, input=body, capture_output=True, text=True, env=env)
+    try:
+        return run_pledges(*args, env={"PLEDGES_PSEUDONYM_KEY": bodies.TEST_KEY, "PLEDGES_TODAY": "2026-12-01"})
+    finally:
+        os.unlink(handle.name)
 
 
 def report(**changes: str | None) -> dict:
