@@ -21,7 +21,7 @@ URL = TypeAdapter(m.Url)
 # Markup and script, looked for after entities are decoded and white space and controls dropped, so that
 # `&lt;script&gt;`, `java\tscript:` and `ON ERROR =` forms are found too.
 TAG = re.compile(r"<\s*/?\s*[a-z!?]", re.IGNORECASE)
-HANDLER = re.compile(r"\bon[a-z]+=", re.IGNORECASE)
+HANDLER = re.compile(r"(?<![a-z])on[a-z]+\s*=", re.IGNORECASE)
 SCHEME = re.compile(r"(?:javascript|vbscript|data|file|livescript):", re.IGNORECASE)
 
 
@@ -43,7 +43,7 @@ def text_problems(spec: FormField, text: str) -> list[str]:
     squeezed = re.sub(r"[\s\x00-\x1f\x7f]+", "", folded)
     if TAG.search(folded) or "<script" in squeezed.lower():
         problems.append(f"{label}: contains HTML markup (such as <script> or <img>) — write plain text; nothing is shown as HTML")
-    if HANDLER.search(squeezed):
+    if HANDLER.search(folded):
         problems.append(f"{label}: contains a script handler such as onerror= — remove it")
     if SCHEME.search(squeezed):
         problems.append(f"{label}: contains a javascript: (or data:, file:) link — only https:// links are published")
