@@ -78,7 +78,7 @@ def build_ledger(data: Path) -> dict[str, subprocess.CompletedProcess]:
         "text": "SYNTHETIC reply: we are sorry; compensation has now been paid automatically."}), 201, BT_ACCOUNT)
     results["reply-202"] = run_intake(data, bodies.body("reply", {
         "provider": "bt", "pledge": "bt-ofcom-automatic-compensation",
-        "text": "SYNTHETIC reply from an account BT does not list: shown as unverified."}), 202, "someone-synthetic")
+        "text": "SYNTHETIC reply from an account BT does not list."}), 202, "someone-synthetic")
     results["correction-301"] = run_intake(data, bodies.body("correction", {
         "records": "bt-ofcom-automatic-compensation", "what": "SYNTHETIC correction: the scheme started in 2019.",
         "source": "https://example.org/synthetic-source"}), 301, "dave-synthetic")

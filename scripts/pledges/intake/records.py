@@ -172,12 +172,11 @@ def reply(a: Answers) -> list[Record]:
     account = f"github:{a.author}"
     own = {entry.lower() for entry in provider.reply_accounts}
     verified = account.lower() in own
-    publisher = provider.name if verified else f"Unverified reply in the name of {provider.name}"
     data = {
         "id": a.record_id("reply"), "provider": provider.id, "date": a.today,
         "pledge": pledge.id if pledge else None, "statistic": statistic, "report": report, "period": period,
         "text": a.text("text"), "reply_from": account if verified else None, "issue": a.issue,
-        "provenance": {"publisher": publisher[:300], "url": url, "retrieved": a.today,
+        "provenance": {"publisher": provider.name, "url": url, "retrieved": a.today,
                        "licence": "unknown (not confirmed; a reply filed through the project's issue form)",
                        "collected_by": f"contributor:{reporter}"},
     }
