@@ -225,6 +225,7 @@ def test_browser_shows_reports_replies_and_parity(ledger):
         assert '<script>alert("report")</script>' in text and "[x](javascript:alert(1))" in text
         assert tab.locator("#synthetic-hostile img, #synthetic-hostile script, #synthetic-hostile b").count() == 0
         assert tab.locator('#synthetic-hostile a[href^="javascript"]').count() == 0
+        tab.locator("#synthetic-hostile").scroll_into_view_if_needed()
         tab.screenshot(path=str(SHOTS / "i10-hostile-report.png"))
         tab.goto(base + "nl/providers/bt/")
         assert tab.locator("#report-101 .pt-verified").inner_text() == "geverifieerd"
