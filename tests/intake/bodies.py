@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pledges.intake.forms import CONSENT, Form, all_forms
+from pledges.intake.forms import Form, all_forms
 
 REPO = Path(__file__).resolve().parents[2]
 TEST_KEY = "synthetic-test-key-not-a-secret"  # tests only; the workflow uses the repository secret

@@ -10,10 +10,9 @@ from pathlib import Path
 import bodies
 import flow
 import yaml
-
 from pledges.dataset import load_dataset
-from pledges.intake.parse import detect, parse
 from pledges.intake.forms import all_forms
+from pledges.intake.parse import detect, parse
 from pledges.intake.pseudonym import pseudonym
 
 

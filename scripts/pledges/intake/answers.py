@@ -133,7 +133,7 @@ class Answers:
             record = model.model_validate(data)
         except pydantic.ValidationError as exc:
             for error in exc.errors(include_url=False):
-                loc, message, _ = explain_error(model, error)
+                loc, message, _ = explain_error(model, dict(error))
                 name = next((str(part) for part in loc if isinstance(part, str)), "")
                 self.problems.append(f"{labels.get(name, self.form.title)}: {message}")
             return None

@@ -100,7 +100,7 @@ def run_intake(args) -> int:
             print(printable(problem))
         print(f"{len(problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
-    writes = {dataset.root / r.kind / f"{r.model.id}.yaml": _dump(r) for r in records}
+    writes: dict[Path | str, str | bytes] = {dataset.root / r.kind / f"{r.model.id}.yaml": _dump(r) for r in records}
     try:
         transaction.commit(dataset.root, writes)
     except OSError as exc:

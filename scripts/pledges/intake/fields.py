@@ -48,7 +48,7 @@ def text_problems(spec: FormField, text: str) -> list[str]:
     if SCHEME.search(squeezed):
         problems.append(f"{label}: contains a javascript: (or data:, file:) link — only https:// links are published")
     seen: set[str] = set()
-    for what, found in find_personal_data(text):
+    for what, _found in find_personal_data(text):
         if what in seen:
             continue
         seen.add(what)

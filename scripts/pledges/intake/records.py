@@ -3,11 +3,19 @@ one with the old wording kept in its history), a correction, a provider's reply.
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..collect.common import Record
 from ..dataset import slug
 from . import fields as checks
 from .answers import Answers
-from .forms import CATEGORY_OPTIONS, CHANNEL_OPTIONS, KIND_OPTIONS, NOT_RESOLVED, OUTCOME_OPTIONS
+from .forms import (
+    CATEGORY_OPTIONS,
+    CHANNEL_OPTIONS,
+    KIND_OPTIONS,
+    NOT_RESOLVED,
+    OUTCOME_OPTIONS,
+)
 
 MAX_EVIDENCE_LINKS = 10
 UNCONFIRMED_LICENCE = "unknown (not confirmed; quoted from the provider's page by a contributor)"
@@ -37,7 +45,7 @@ def _evidence(a: Answers) -> list[str]:
     return links
 
 
-def _resolution(a: Answers, first: object) -> tuple[object, bool]:
+def _resolution(a: Answers, first: date | None) -> tuple[date | None, bool]:
     resolved = a.date("resolved")
     open_case = NOT_RESOLVED in a.submission.checked.get("not_resolved", set())
     label = a.spec("resolved").label
@@ -45,7 +53,7 @@ def _resolution(a: Answers, first: object) -> tuple[object, bool]:
         a.problems.append(f"{label}: a date is given and “{NOT_RESOLVED}” is ticked — give one of them")
     elif not resolved and not open_case and a.text("resolved") is None:
         a.problems.append(f"{label}: is empty — give the date it was resolved, or tick “{NOT_RESOLVED}”")
-    if resolved and first and resolved < first:  # type: ignore[operator]
+    if resolved and first and resolved < first:
         a.problems.append(f"{label}: {resolved.isoformat()} is before the date first contacted — correct the dates")
     return resolved, open_case
 
