@@ -51,7 +51,7 @@ def _labelled(problems: list[Problem], records: list[Record], root: Path, labels
 
 def intake(body: str, dataset: Dataset, *, issue: int | None, author: str | None) -> tuple[list[Record], list[str]]:
     """The records a body describes, checked, and the problems (records are empty when there are problems)."""
-    from ..collect.runner import validate
+    from ..collect.save import validate
 
     forms = all_forms()
     form = detect(body, forms)
