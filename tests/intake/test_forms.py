@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 import yaml
+
 from pledges import models as m
 from pledges.intake import forms, issue_form
 from pledges.schema import stale_files

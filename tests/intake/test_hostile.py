@@ -8,6 +8,7 @@ import hashlib
 import bodies
 import flow
 import pytest
+
 from pledges.dataset import load_dataset
 from pledges.intake.command import intake
 from pledges.intake.forms import all_forms

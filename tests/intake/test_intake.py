@@ -10,6 +10,7 @@ from pathlib import Path
 import bodies
 import flow
 import yaml
+
 from pledges.dataset import load_dataset
 from pledges.intake.forms import all_forms
 from pledges.intake.parse import detect, parse

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import run_build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "intake"))
 import bodies  # noqa: E402
 import flow  # noqa: E402
 from browser import CHROMIUM, browser, serve  # noqa: E402
+
 from pledges.site.i18n import table  # noqa: E402
 from pledges.site.reports import ReportView, summarise  # noqa: E402
 
