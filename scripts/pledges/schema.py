@@ -154,6 +154,9 @@ def field_dictionary() -> str:
 def generated_files() -> dict[Path, str]:
     files = schema_files()
     files[DICTIONARY] = field_dictionary()
+    from .intake.issue_form import issue_form_files  # the issue forms are generated from the models too
+
+    files.update(issue_form_files())
     return files
 
 

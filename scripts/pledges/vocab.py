@@ -29,6 +29,7 @@ class Channel(str, enum.Enum):
     shop = "shop"
     mail = "mail"
     app = "app"
+    chat = "chat"
     any = "any"
 
 

@@ -243,5 +243,5 @@ def community(reports: Iterable[m.Report]) -> dict:
     contributors: set[str] = set()
     for report in reports:
         counts[report.outcome.value] += 1
-        contributors.add(report.contributor)
+        contributors.add(report.who)
     return {**counts, "contributors": len(contributors), "shown": len(contributors) >= M.MIN_REPORT_CONTRIBUTORS}

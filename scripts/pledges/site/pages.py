@@ -28,6 +28,7 @@ from .markup import (
     word_diff,
 )
 from .model import SiteModel
+from .reports import form_link
 from .tables import TOP_TABLES, pledge_row
 from .watch import watch_context
 from .writer import Tree
@@ -69,7 +70,7 @@ class PageWriter:
                   "money": lambda amount, currency: fmt_money(amount, currency, lang), "version": m.version,
                   "method_version": m.method_version, "search_bulk": self.search_bulk, "word_diff": word_diff,
                   "trend": lambda trend, comparable=None: trend_text(t, trend, comparable, lang),
-                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
+                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade, "form_link": form_link,
                   "verdict": lambda v: html_verdict(t, v),
                   # contributor and generated text kept in English, and text in a pledge's own language
                   "en": lambda v: in_language(v, "en", lang),
@@ -109,6 +110,7 @@ class PageWriter:
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
         page("sources/index.md", "sources.md.j2", rows=m.source_rows())
         page("changelog/index.md", "changelog.md.j2", rows=m.changelog_rows()[:500])
+        page("reports/index.md", "reports.md.j2", views=m.reports.all)
         page("downloads/index.md", "downloads.md.j2", tables=TOP_TABLES)
         for name in ("contribute", "about"):
             source = CONTENT / lang / f"{name}.md"
