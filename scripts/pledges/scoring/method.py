@@ -18,7 +18,7 @@ from ..models import PledgeMetric, StatMetric
 
 # --------------------------------------------------------------------------- versions
 
-METHOD_VERSION = "1.2.0"
+METHOD_VERSION = "1.3.0"
 
 #: Newest last. Every change of a constant below gets a dated entry.
 METHOD_CHANGES: list[dict[str, str]] = [
@@ -41,6 +41,14 @@ METHOD_CHANGES: list[dict[str, str]] = [
         "summary": "Without a published industry average, the comparison point is the median of the providers in "
         "the data, not their mean: one implausible published cell (the FCA's 2025 H1 workbook gives one insurer "
         "39,526 complaints per 1,000 policies) moved the mean of a whole product group a hundredfold.",
+    },
+    {
+        "version": "1.3.0",
+        "date": "2026-12-02",
+        "summary": "Dutch norms and targets are tested: next-day delivery, rail punctuality and grid outage time per "
+        "year. A rule whose term states the required share itself (PostNL's 95% norm, a rail concession floor) is "
+        "tested against that share like any pledge, not in the deadline bands of a complaint rule; a yearly outage "
+        "time is compared in the unit the operator publishes (minutes or seconds).",
     },
 ]
 
@@ -154,6 +162,31 @@ METRIC_MAPPING: dict[PledgeMetric, MetricMapping] = {
         None,
         "capacity is neither published per provider nor observable by a customer → no-data",
     ),
+    PledgeMetric.next_day_delivery: MetricMapping(
+        StatMetric.next_day_delivery_pct, "share", None, False,
+        "ACM checks the universal postal service's delivery times every year (reported per year by ANP)",
+        "% of letters delivered the next delivery day ≥ the norm's share",
+    ),
+    PledgeMetric.punctuality: MetricMapping(
+        StatMetric.punctuality_5_min_pct, "share", None, False,
+        "NS reports its concession indicators every year to the ministry, which sets the floors",
+        "% of passengers arriving within 5 minutes of schedule ≥ the floor",
+    ),
+    PledgeMetric.power_outage_time: MetricMapping(
+        StatMetric.electricity_outage_minutes, "value", None, False,
+        "grid operators publish it in their annual reports; ACM compares the operators",
+        "the published average yearly minutes without electricity per customer, compared with the target",
+    ),
+    PledgeMetric.gas_outage_time: MetricMapping(
+        StatMetric.gas_outage_seconds, "value", None, False,
+        "grid operators publish it in their annual reports",
+        "the published average yearly time without gas per customer, compared with the target",
+    ),
+    PledgeMetric.journey_delay: MetricMapping(
+        None, "share", None, True,
+        "the rail operator could publish refund claims paid per year; not found",
+        "no published figure of refunds granted → no-data; customer reports can be sent",
+    ),
 }
 
 #: A pledge term without a target share promises every case: the target is this share.
@@ -189,6 +222,8 @@ STAT_PLAIN: dict[StatMetric, str] = {
     StatMetric.timely_response_pct: "of complaints answered within 15 days",
     StatMetric.email_reply_2_working_days_pct: "of e-mails answered within 2 working days",
     StatMetric.switches_completed_in_time_pct: "of switches completed in time",
+    StatMetric.next_day_delivery_pct: "of letters delivered the next delivery day",
+    StatMetric.punctuality_5_min_pct: "of passengers on time (within 5 minutes)",
 }
 
 #: Two deadlines are the same when they differ by at most this many calendar days.

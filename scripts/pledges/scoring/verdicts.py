@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from .. import models as m
-from ..dataset import period_start
+from ..dataset import period_start, slug
 from . import method as M
 from .periods import period_end, period_key, series_version
 
@@ -94,11 +94,15 @@ def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
         if gap <= M.PARTLY_KEPT_MARGIN_PCT_POINTS:
             return "partly-kept", f"{label}: missed by {_fmt(round(gap, 2))} points (within the {_fmt(M.PARTLY_KEPT_MARGIN_PCT_POINTS)}-point margin)"
         return "broken", f"{label}: missed by {_fmt(round(gap, 2))} points"
-    # value kind: compare the statistic (seconds) with the term's threshold converted to seconds
-    threshold = term_seconds(term)
-    if threshold is None:
+    # value kind: compare the statistic with the term's threshold, both in the statistic's own unit
+    # (an outage time published in minutes is compared in minutes, a call wait in seconds)
+    seconds = term_seconds(term)
+    per_unit = m.STAT_UNIT_SECONDS.get(stat.unit)
+    if seconds is None or per_unit is None:
         return None, f"term unit {term.unit.value} cannot be compared with {stat.metric.value}"
-    label = f"{stat.metric.value} {_fmt(value)} s vs pledge {term.comparator.value} {_fmt(round(threshold, 3))} s"
+    threshold = seconds / per_unit
+    short = "s" if stat.unit == m.StatUnit.seconds else "min"
+    label = f"{stat.metric.value} {_fmt(value)} {short} vs pledge {term.comparator.value} {_fmt(round(threshold, 3))} {short}"
     ok = {
         m.Comparator.at_most: value <= threshold,
         m.Comparator.less_than: value < threshold,
@@ -192,7 +196,12 @@ def pledge_verdicts(
                 continue
             if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
                 continue
-            if pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share":
+            if term.segment is not None and slug(stat.segment or "") != slug(term.segment):
+                continue  # a term about one segment (a rail line's floor) is not tested by another's figure
+            # the bands are for a rule that sets a deadline and is measured as the share within it; a rule whose
+            # term states the required share itself (unit percent: "at least 95% next day") is tested against it
+            if (pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share"
+                    and term.unit != m.TermUnit.percent):
                 outcome, reason = check_rule_term(term, stat, sources.get(stat.source))
             else:
                 outcome, reason = check_term(term, stat)
