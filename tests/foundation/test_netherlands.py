@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from pledges.dataset import load_dataset
 from pledges.scoring import compute
 

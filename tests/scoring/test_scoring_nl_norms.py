@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pledges import models as m
 from pledges.scoring import compute
-
 from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
 
 

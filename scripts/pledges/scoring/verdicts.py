@@ -162,6 +162,16 @@ def in_window(pledge: m.Pledge, period: str) -> bool:
     return True
 
 
+def tests_term(pledge: m.Pledge, term: m.PledgeTerm, stat: m.Statistic) -> bool:
+    """The figure may test the term: its period lies in the pledge's window, its sample is large enough, and it is
+    of the term's segment when the term names one (a rail line's floor is not tested by another line's figure)."""
+    if not in_window(pledge, stat.period):
+        return False
+    if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
+        return False
+    return term.segment is None or slug(stat.segment or "") == slug(term.segment)
+
+
 def pledge_verdicts(
     pledge: m.Pledge,
     stats_by_metric: dict[m.StatMetric, list[m.Statistic]],
@@ -192,12 +202,8 @@ def pledge_verdicts(
     for term in mapped:
         metric = M.METRIC_MAPPING[term.metric].statistic
         for stat in stats_by_metric.get(metric, []):
-            if not in_window(pledge, stat.period):
+            if not tests_term(pledge, term, stat):
                 continue
-            if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
-                continue
-            if term.segment is not None and slug(stat.segment or "") != slug(term.segment):
-                continue  # a term about one segment (a rail line's floor) is not tested by another's figure
             # the bands are for a rule that sets a deadline and is measured as the share within it; a rule whose
             # term states the required share itself (unit percent: "at least 95% next day") is tested against it
             if (pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share"
