@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import PledgeMetric, StatMetric
+from .method_norms import NORM_MAPPINGS, NORM_STAT_PLAIN
 
 # --------------------------------------------------------------------------- versions
 
@@ -162,32 +163,10 @@ METRIC_MAPPING: dict[PledgeMetric, MetricMapping] = {
         None,
         "capacity is neither published per provider nor observable by a customer → no-data",
     ),
-    PledgeMetric.next_day_delivery: MetricMapping(
-        StatMetric.next_day_delivery_pct, "share", None, False,
-        "ACM checks the universal postal service's delivery times every year (reported per year by ANP)",
-        "% of letters delivered the next delivery day ≥ the norm's share",
-    ),
-    PledgeMetric.punctuality: MetricMapping(
-        StatMetric.punctuality_5_min_pct, "share", None, False,
-        "NS reports its concession indicators every year to the ministry, which sets the floors",
-        "% of passengers arriving within 5 minutes of schedule ≥ the floor",
-    ),
-    PledgeMetric.power_outage_time: MetricMapping(
-        StatMetric.electricity_outage_minutes, "value", None, False,
-        "grid operators publish it in their annual reports; ACM compares the operators",
-        "the published average yearly minutes without electricity per customer, compared with the target",
-    ),
-    PledgeMetric.gas_outage_time: MetricMapping(
-        StatMetric.gas_outage_seconds, "value", None, False,
-        "grid operators publish it in their annual reports",
-        "the published average yearly time without gas per customer, compared with the target",
-    ),
-    PledgeMetric.journey_delay: MetricMapping(
-        None, "share", None, True,
-        "the rail operator could publish refund claims paid per year; not found",
-        "no published figure of refunds granted → no-data; customer reports can be sent",
-    ),
 }
+
+# The Dutch norms and targets (issue 9) are kept in their own module and joined here, so this stays the one place.
+METRIC_MAPPING.update({metric: MetricMapping(*fields) for metric, fields in NORM_MAPPINGS.items()})
 
 #: A pledge term without a target share promises every case: the target is this share.
 DEFAULT_TARGET_SHARE_PCT: float = 100.0
@@ -222,8 +201,7 @@ STAT_PLAIN: dict[StatMetric, str] = {
     StatMetric.timely_response_pct: "of complaints answered within 15 days",
     StatMetric.email_reply_2_working_days_pct: "of e-mails answered within 2 working days",
     StatMetric.switches_completed_in_time_pct: "of switches completed in time",
-    StatMetric.next_day_delivery_pct: "of letters delivered the next delivery day",
-    StatMetric.punctuality_5_min_pct: "of passengers on time (within 5 minutes)",
+    **NORM_STAT_PLAIN,
 }
 
 #: Two deadlines are the same when they differ by at most this many calendar days.

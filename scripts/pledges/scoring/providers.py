@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from statistics import fmean, median
 
 from .. import models as m
+from ..periods import period_end, period_key, series_version
 from . import method as M
-from .periods import period_end, period_key, series_version
 
 
 @dataclass

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from .. import models as m
-from ..dataset import period_start, slug
+from ..figures import slug
+from ..periods import period_end, period_key, period_start, series_version
 from . import method as M
-from .periods import period_end, period_key, series_version
 
 
 @dataclass(frozen=True)
