@@ -52,10 +52,12 @@ from .parts import (
     check_read_after_published,
 )
 from .vocab import (
+    COLLECTORS,
     METRIC_UNITS,
     STAT_UNIT_SECONDS,
     Cadence,
     Channel,
+    CollectorName,
     Comparator,
     CompensationBasis,
     Outcome,
@@ -229,7 +231,7 @@ class Source(Strict):
     licence: ShortText
     cadence: Cadence
     expected_update_days: Count = Field(gt=0, description="Days after which the source counts as stale.")
-    collector: ShortText | None = Field(None, description="Collector module that fetches it, e.g. `cfpb`.")
+    collector: CollectorName | None = Field(None, description="Collector module that fetches it, e.g. `cfpb`.")
     params: dict[str, Any] = Field(default_factory=dict, description="Collector parameters.")
     method_breaks: list[MethodBreak] = Field(default_factory=list)
     note: Text | None = None
@@ -313,6 +315,7 @@ KINDS: dict[str, type[Strict]] = {
 KIND_OF_MODEL: dict[type[Strict], str] = {model: kind for kind, model in KINDS.items()}
 
 __all__ = [
+    "COLLECTORS", "CollectorName",
     "Cadence", "Channel", "check_read_after_published", "CollectedBy", "Comparator", "Compensation",
     "CompensationBasis", "Correction", "Count", "CountryCode", "CurrencyCode", "CustomerBase", "DateOrDateTime",
     "DateTime", "ID_PATTERN", "Identifier", "IdentifierScheme", "KIND_OF_MODEL", "KINDS", "LanguageCode",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Literal, get_args
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -136,7 +137,7 @@ class StatMetric(str, enum.Enum):
 
 
 class StatUnit(str, enum.Enum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the unit as the data writes it; shadows str.count
     per_100k_customers = "per-100k-customers"
     per_10k_customers = "per-10k-customers"
     per_1k_accounts = "per-1k-accounts"
@@ -196,3 +197,9 @@ class Outcome(str, enum.Enum):
 
 def unit_for(metric: StatMetric) -> StatUnit:
     return METRIC_UNITS[metric]
+
+
+# The collector modules (``pledges.collect.<name>``): the one list the source record's `collector` field
+# accepts and the runner imports from.
+CollectorName = Literal["cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page"]
+COLLECTORS: tuple[str, ...] = get_args(CollectorName)

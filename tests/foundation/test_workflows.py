@@ -142,7 +142,7 @@ def test_lock_files_pin_every_package_with_hashes(lock, source):
     for line in (REPO / source).read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            wanted.add(re.sub(r"[-_.]+", "-", re.split(r"[=<>!~;\[ ]", line, 1)[0].lower()))
+            wanted.add(re.sub(r"[-_.]+", "-", re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0].lower()))
     assert wanted <= set(pins), wanted - set(pins)
     assert "setuptools" in pins  # the editable install builds with it, offline: pinned and hashed like the rest
 
