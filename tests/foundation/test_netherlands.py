@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from pledges.dataset import load_dataset
 from pledges.scoring import compute
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
+
 from pledges import models as m
 from pledges.scoring import compute
-from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
 
 
 def verdicts(*records, pid="p1"):
