@@ -56,6 +56,7 @@ from .parts import (
 from .vocab import (
     COLLECTORS,
     METRIC_UNITS,
+    STAT_UNIT_SECONDS,
     Cadence,
     Channel,
     CollectorName,
@@ -353,7 +354,8 @@ __all__ = [
     "MethodBreak", "METRIC_UNITS", "Number", "Outcome", "Payment", "Period", "PERIOD_PATTERN", "PERIOD_RE",
     "Pledge", "PledgeCategory", "PledgeKind", "PledgeMetric", "PledgeTerm", "PledgeVersion", "Point", "Provenance",
     "Provider", "ProviderEvent", "ProviderEventKind", "RecordId", "Release", "Report", "Response", "Sector",
-    "Series", "Sha256", "ShortText", "Source", "SourceName", "SourceStatus", "Statistic", "StatMetric", "StatUnit",
+    "Series", "Sha256", "ShortText", "Source", "SourceName", "SourceStatus", "STAT_UNIT_SECONDS", "Statistic", "StatMetric",
+    "StatUnit",
     "Strict", "TermUnit", "Text", "unit_for", "Url", "URL_PATTERN", "UrlValidator",
 ]
 
