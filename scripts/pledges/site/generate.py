@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from pledges.dataset import Dataset, period_start
 
-from . import charts
+from . import charts, finder, summary
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
 from .writer import Tree
 
@@ -595,6 +595,7 @@ class Generator:
                              None, STAT_TYPES))
         self.tables = top
         self.static.write("data/datapackage.json", self.datapackage(top))
+        self.static.write(finder.INDEX_PATH, finder.index_json(m.providers.values()))
 
     def datapackage(self, tables: list[Table]) -> str:
         en = Translator("en")
@@ -721,13 +722,15 @@ class Generator:
                   "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
                   "verdict": lambda v: Markup(f'<span class="{verdict_class(v)}">{escape(t.term("verdict", v))}</span>')}
 
+        common.update(summary.template_globals(m, t))
+
         def page(path: str, template: str, **values) -> None:
             ctx = dict(common)
             ctx.update(self.page_context(lang, path))
             ctx.update(values)
             docs.write(path, env.get_template(template).render(ctx))
 
-        page("index.md", "home.md.j2", boards=m.boards)
+        page("index.md", "home.md.j2", boards=m.boards, glance=summary.glance(m), home_boards=summary.home_boards(m.boards))
         sectors = sorted({b["sector"] for b in m.boards})
         page("sectors/index.md", "sectors.md.j2", sectors=sectors)
         for sector in sectors:
