@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from pledges.dataset import Dataset, period_start
 
-from . import charts, finder, summary
+from . import charts, compare, finder, summary
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
 from .writer import Tree
 
@@ -737,6 +737,7 @@ class Generator:
             page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
                  boards=[b for b in m.boards if b["sector"] == sector])
         page("providers/index.md", "providers.md.j2")
+        page("compare/index.md", "compare.md.j2", **compare.page_values(t, m.boards))
         provider_template = "provider.md.j2"
         for pid, provider in m.providers.items():
             page(f"providers/{pid}.md", provider_template, p=provider, charts=self.provider_charts(pid, t, lang),
