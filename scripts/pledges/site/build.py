@@ -30,7 +30,7 @@ SITE_URL_ENV = "PLEDGES_SITE_URL"
 # Written by the build into every folder it writes into (output and generated tree): a non-empty folder
 # without it is somebody's files, and a build would delete them (publish replaces and prunes).
 MARKER = ".pledges-site"
-MARKER_TEXT = ("Made by `pledges build`. Each build replaces en/, nl/, data/, feeds/ and index.html here "
+MARKER_TEXT = ("Made by `pledges build`. Each build replaces en/, nl/, data/, feeds/, charts/ and index.html here "
                "(and docs/, static/ in a generated tree); other files are left alone.\n")
 # The repository's source folders: a build that writes into, inside or around one of them deletes sources.
 SOURCE_FOLDERS = ("data", "content", "templates", "scripts", "overrides", "schema", "docs", "tests", "benchmarks",
@@ -81,7 +81,7 @@ def claim(folder: Path) -> None:
 def out_entries(languages: tuple[str, ...]) -> list[str]:
     """The entries of the output folder that a build replaces; nothing else there is touched."""
     return [*languages, *(f".{lang}.{tmp}" for lang in languages for tmp in ("new", "old")), "data", "feeds",
-            "index.html"]
+            "charts", "index.html"]
 
 
 def gen_entries(languages: tuple[str, ...]) -> list[str]:
@@ -179,7 +179,7 @@ def publish(out: Path, gen_root: Path, languages: tuple[str, ...]) -> None:
         new.rename(current)
         remove(old)
     static = gen_root / "static"
-    for name in ("data", "feeds"):
+    for name in ("data", "feeds", "charts"):
         sync_tree(static / name, out / name)
     index = static / "index.html"
     target = out / "index.html"

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from pledges.dataset import Dataset, period_start
 
-from . import charts, compare, finder, summary
+from . import charts, compare, embeds, finder, summary
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
 from .writer import Tree
 
@@ -740,8 +740,10 @@ class Generator:
         page("compare/index.md", "compare.md.j2", **compare.page_values(t, m.boards))
         provider_template = "provider.md.j2"
         for pid, provider in m.providers.items():
-            page(f"providers/{pid}.md", provider_template, p=provider, charts=self.provider_charts(pid, t, lang),
+            provider_charts = self.provider_charts(pid, t, lang)
+            page(f"providers/{pid}.md", provider_template, p=provider, charts=provider_charts,
                  as_of=m.as_of_provider(pid), sources_used=self.sources_used(pid))
+            embeds.write_embeds(self.static, t, lang, pid, provider_charts, m.site_url)
         page("pledges/index.md", "pledges.md.j2", rows=[self.pledge_row(p) for pid in m.providers
                                                          for p in m.pledges_of.get(pid, [])])
         for pledge in m.pledges.values():
@@ -797,15 +799,16 @@ class Generator:
                      values=", ".join(f"{p} {fmt_num(v, lang)}" for p, v in zip(periods, values)),
                      averages=", ".join(f"{p} {fmt_num(a, lang)}" for p, a in zip(periods, averages) if a is not None)
                      or t("word.none"))
-            svg = charts.line_chart(chart_id, periods, values, averages, title, desc,
-                                    t("chart.legend_provider"), t("chart.legend_average"))
+            args = (chart_id, periods, values, averages, title, desc, t("chart.legend_provider"),
+                    t("chart.legend_average"))
+            svg = charts.line_chart(*args)
             breaks = []
             source = self.m.sources.get(stats[-1].source)
             if source:
                 breaks = [b for b in source.method_breaks if periods[0] < b.period <= periods[-1]]
             out.append({"id": chart_id, "label": label, "metric": metric, "service": service, "stats": stats,
                         "svg": Markup(svg), "lower_better": metric in LOWER_IS_BETTER, "breaks": breaks,
-                        "versions": any(st.series_version for st in stats)})
+                        "versions": any(st.series_version for st in stats), "args": args})
         return out
 
     def root_index(self) -> None:
