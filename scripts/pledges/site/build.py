@@ -15,6 +15,7 @@ its own (``MARKER``). Inside a marked folder only the entries the build creates 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,12 +168,26 @@ def run_mkdocs(configs: dict[str, Path], strict: bool) -> tuple[bool, dict[str, 
     return ok, outputs
 
 
-def publish(out: Path, gen_root: Path, languages: tuple[str, ...]) -> None:
+ROOT_ADDRESS = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def fix_404_paths(site_dir: Path, lang: str, site_url: str | None) -> None:
+    """Without a site URL MkDocs writes the 404 page's styles and scripts as /assets/…, but each language lives
+    in /<lang>/ (a server shows 404.html at any missing address, so relative paths cannot work either)."""
+    page = site_dir / "404.html"
+    if site_url or not page.is_file():
+        return
+    text = page.read_text(encoding="utf-8")
+    page.write_text(ROOT_ADDRESS.sub(lambda m: f"{m.group(1)}/{lang}/", text), encoding="utf-8")
+
+
+def publish(out: Path, gen_root: Path, languages: tuple[str, ...], site_url: str | None = None) -> None:
     from .writer import sync_tree
 
     out.mkdir(parents=True, exist_ok=True)
     for lang in languages:
         new, old, current = out / f".{lang}.new", out / f".{lang}.old", out / lang
+        fix_404_paths(new, lang, site_url)
         remove(old)
         if current.exists() or current.is_symlink():
             current.rename(old)
@@ -255,7 +270,7 @@ def run_build(args) -> int:
         print(f"mkdocs build failed{' (strict)' if strict else ''}; the previous site in {out} is unchanged",
               file=sys.stderr)
         return 1
-    publish(out, gen_root, LANGUAGES)
+    publish(out, gen_root, LANGUAGES, site_url)
     built = time.perf_counter()
     print(f"built {out}/ ({', '.join(LANGUAGES)}) in {built - started:.1f} s "
           f"(mkdocs {built - generated:.1f} s)")

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from pledges.dataset import Dataset, period_start
 
-from . import charts, compare, embeds, finder, summary
+from . import charts, compare, embeds, finder, freshness, summary
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
 from .writer import Tree
 
@@ -723,6 +723,7 @@ class Generator:
                   "verdict": lambda v: Markup(f'<span class="{verdict_class(v)}">{escape(t.term("verdict", v))}</span>')}
 
         common.update(summary.template_globals(m, t))
+        common.update(freshness.template_globals(m, t))
 
         def page(path: str, template: str, **values) -> None:
             ctx = dict(common)
@@ -758,7 +759,7 @@ class Generator:
                  rows=self.latest_per_series(m.stats_by_metric[metric]))
         from .scores import methodology
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
-        page("sources/index.md", "sources.md.j2", rows=m.source_rows())
+        page("sources/index.md", "sources.md.j2", rows=m.source_rows(), fresh=freshness.by_source(m))
         page("changelog/index.md", "changelog.md.j2", rows=m.changelog_rows()[:500])
         page("downloads/index.md", "downloads.md.j2", tables=TOP_TABLES)
         for name in ("contribute", "about"):
