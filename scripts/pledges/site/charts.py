@@ -109,8 +109,8 @@ def line_chart(
     label_w = CHAR_W * (max(len(p) for p in periods) + 1)
     every = max(1, math.ceil(1.5 * label_w / x_step))  # 1.5: the first label is anchored at its start
     last = len(periods) - 1
-    # The last label is anchored at its end: a label closer to it than a label's width would overlap it.
-    shown = [i for i in range(0, last, every) if (last - i) * x_step >= label_w]
+    # The last label is anchored at its end: a centred label closer to it than 1.5 labels would overlap it.
+    shown = [i for i in range(0, last, every) if (last - i) * x_step >= (2 if i == 0 else 1.5) * label_w]
     for i in shown + [last]:
         anchor = "start" if i == 0 else "end" if i == last else "middle"
         out.append(f'<text class="pt-axis" x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}">'
