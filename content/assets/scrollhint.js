@@ -19,6 +19,9 @@
       }
       if (has || wide) hint.hidden = !wide;
       wrap.classList.toggle("pt-scrolls", wide);
+      // A region that scrolls must be reachable by keyboard (WCAG 2.1.1; axe: scrollable-region-focusable).
+      if (wide) { wrap.tabIndex = 0; wrap.setAttribute("role", "region"); wrap.setAttribute("aria-label", text); }
+      else if (wrap.getAttribute("role") === "region") { wrap.removeAttribute("tabindex"); wrap.removeAttribute("role"); wrap.removeAttribute("aria-label"); }
     });
   }
   // Material wraps the tables after DOMContentLoaded; run after it, and again on resize.

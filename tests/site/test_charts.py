@@ -75,7 +75,8 @@ def test_each_embed_svg_renders_on_its_own(chromium, real, real_site):
         line = page.locator("path.pt-line")
         assert line.evaluate("p => p.getTotalLength()") > 10
         assert line.evaluate("p => getComputedStyle(p).stroke") == "rgb(31, 79, 191)"  # its own styles
-        assert "Source:" in page.locator("svg").text_content()
+        credit = page.locator("svg").text_content()
+        assert "Service Pledge Tracker" in credit and "/providers/" in credit  # the attribution travels with it
     page.close()
 
 
