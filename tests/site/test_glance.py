@@ -89,3 +89,10 @@ def test_theme_partials_get_their_words_in_both_languages():
     en, nl = build.theme_strings("en"), build.theme_strings("nl")
     assert set(en) == set(nl) >= {"finder_label", "finder_az", "scroll_hint"}
     assert en["finder_label"] != nl["finder_label"]
+
+
+def test_search_text_keeps_cells_apart():
+    from pledges.site.searchtext import spaced
+
+    html = "<tr><th>Bank</th><td>12</td><td>kept</td></tr><li>a</li><li>b</li>x<br><small>why</small>"
+    assert spaced(html) == "<tr><th>Bank</th> <td>12</td> <td>kept</td> </tr><li>a</li> <li>b</li>x<br> <small>why</small>"

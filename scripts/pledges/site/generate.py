@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from pledges.dataset import Dataset, period_start
 
-from . import charts, compare, embeds, finder, freshness, summary
+from . import charts, compare, embeds, finder, freshness, searchtext, summary
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
 from .writer import Tree
 
@@ -729,7 +729,7 @@ class Generator:
             ctx = dict(common)
             ctx.update(self.page_context(lang, path))
             ctx.update(values)
-            docs.write(path, env.get_template(template).render(ctx))
+            docs.write(path, searchtext.spaced(env.get_template(template).render(ctx)))
 
         page("index.md", "home.md.j2", boards=m.boards, glance=summary.glance(m), home_boards=summary.home_boards(m.boards))
         sectors = sorted({b["sector"] for b in m.boards})
