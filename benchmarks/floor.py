@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from pledges.site.i18n import REPO_ROOT
 
 EXCLUDED = "search:\n  exclude: true\n"

@@ -1,11 +1,11 @@
-"""Browser fixtures shared by the scoreboard tests (finder, compare, charts, small screens, axe)."""
+"""Browser fixtures shared by the scoreboard tests (finder, compare, charts, small screens, axe); conftest.py
+imports them, so every test module of this folder can ask for them by name."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, browser, serve
 
 BROWSER_MARKS = [
@@ -15,19 +15,19 @@ BROWSER_MARKS = [
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def board_chromium():
     with browser() as instance:
         yield instance
 
 
 @pytest.fixture(scope="module")
-def real(real_site):
+def board_real(real_site):
     with serve(real_site) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def hostile(hostile_site):
+def board_hostile(hostile_site):
     with serve(hostile_site) as base:
         yield base
 

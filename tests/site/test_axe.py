@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from board_fixtures import BROWSER_MARKS, chromium, provider_with_most_charts, real  # noqa: F401 — fixtures
+from board_fixtures import BROWSER_MARKS, provider_with_most_charts
 
 pytestmark = BROWSER_MARKS
 
@@ -27,11 +26,11 @@ def address(real_site, kind: str) -> str:
 
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("kind", ["home", "home-nl", "provider", "pledge", "compare"])
-def test_axe_finds_no_serious_or_critical_violation(chromium, real, real_site, kind, width):
+def test_axe_finds_no_serious_or_critical_violation(board_chromium, board_real, real_site, kind, width):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = chromium.new_page(viewport={"width": width, "height": 900})
-    page.goto(real + address(real_site, kind), wait_until="networkidle")
+    page = board_chromium.new_page(viewport={"width": width, "height": 900})
+    page.goto(board_real + address(real_site, kind), wait_until="networkidle")
     if kind == "compare":
         page.locator("#pt-compare-table").wait_for()
     page.locator("#pt-finder-q").fill("bank")  # the finder's open list is part of the page too

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from board_fixtures import BROWSER_MARKS, chromium, provider_with_most_charts, real  # noqa: F401 — fixtures
+from board_fixtures import BROWSER_MARKS, provider_with_most_charts
 from pledges.site import charts
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -44,7 +44,7 @@ def test_period_labels_never_overlap():
         width = charts.CHAR_W * len(periods[0])
         shift = {"start": 0.0, "middle": -width / 2, "end": -width}
         boxes = sorted((float(t.get("x")) + shift[t.get("text-anchor")],) * 2 for t in labels)
-        for (left, _), (right, _) in zip(boxes, boxes[1:]):
+        for (left, _), (right, _) in zip(boxes, boxes[1:], strict=False):
             assert right - left >= width, (count, boxes)  # each label ends before the next begins
 
 
@@ -60,14 +60,14 @@ def test_standalone_chart_carries_its_attribution():
 
 @BROWSER_MARKS[0]
 @BROWSER_MARKS[1]
-def test_each_embed_svg_renders_on_its_own(chromium, real, real_site):
+def test_each_embed_svg_renders_on_its_own(board_chromium, board_real, real_site):
     files = sorted((real_site / "charts").rglob("*.svg"))
     assert files
     sample = files[:: max(1, len(files) // 12)]
-    page = chromium.new_page()
+    page = board_chromium.new_page()
     for path in sample:
         rel = path.relative_to(real_site).as_posix()
-        response = page.goto(real + rel)
+        response = page.goto(board_real + rel)
         assert response.ok and response.headers["content-type"].startswith("image/svg")
         svg = page.locator("svg").first
         box = svg.bounding_box()
@@ -82,10 +82,10 @@ def test_each_embed_svg_renders_on_its_own(chromium, real, real_site):
 
 @BROWSER_MARKS[0]
 @BROWSER_MARKS[1]
-def test_every_chart_on_a_provider_page_has_the_same_size(chromium, real, real_site):
+def test_every_chart_on_a_provider_page_has_the_same_size(board_chromium, board_real, real_site):
     provider = provider_with_most_charts(real_site)
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(real + f"en/providers/{provider}/", wait_until="networkidle")
+    page = board_chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(board_real + f"en/providers/{provider}/", wait_until="networkidle")
     sizes = page.eval_on_selector_all("svg.pt-chart", """els => els.map(e => {
         const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })""")
     assert len(sizes) >= 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from board_fixtures import BROWSER_MARKS, chromium, hostile, real  # noqa: F401 — fixtures
+from board_fixtures import BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
 
@@ -20,12 +20,12 @@ def four_of_a_sector(site) -> tuple[str, list[dict]]:
     raise AssertionError("no sector with four providers")
 
 
-def test_compare_shows_four_providers(chromium, real, real_site):
+def test_compare_shows_four_providers(board_chromium, board_real, real_site):
     sector, rows = four_of_a_sector(real_site)
     ids = [r["provider"] for r in rows]
     assert len({r["board"] for r in rows}) == 1  # so the first score line is every one's
-    page = chromium.new_page()
-    page.goto(real + f"en/compare/?sector={sector}&p={','.join(ids)}", wait_until="networkidle")
+    page = board_chromium.new_page()
+    page.goto(board_real + f"en/compare/?sector={sector}&p={','.join(ids)}", wait_until="networkidle")
     table = page.locator("#pt-compare-table")
     table.wait_for()
     heads = table.locator("thead th a")
@@ -34,7 +34,7 @@ def test_compare_shows_four_providers(chromium, real, real_site):
     score_row = table.locator("tbody tr", has=page.locator("th", has_text="Score")).first
     cells = score_row.locator("td").all_text_contents()
     assert len(cells) == 4
-    for cell, row in zip(cells, rows):
+    for cell, row in zip(cells, rows, strict=True):
         assert cell == ("—" if row["score"] is None else f"{row['score']:,.1f}")
     pledges = json.loads((real_site / "data" / "providers" / ids[0] / "pledges.json").read_text(encoding="utf-8"))
     pledge_cell = table.locator("tbody tr").last.locator("td").first
@@ -46,20 +46,20 @@ def test_compare_shows_four_providers(chromium, real, real_site):
     page.close()
 
 
-def test_compare_in_dutch_uses_dutch_words(chromium, real, real_site):
+def test_compare_in_dutch_uses_dutch_words(board_chromium, board_real, real_site):
     sector, rows = four_of_a_sector(real_site)
-    page = chromium.new_page()
-    page.goto(real + f"nl/compare/?sector={sector}&p={rows[0]['provider']}", wait_until="networkidle")
+    page = board_chromium.new_page()
+    page.goto(board_real + f"nl/compare/?sector={sector}&p={rows[0]['provider']}", wait_until="networkidle")
     page.locator("#pt-compare-table").wait_for()
     labels = page.locator("#pt-compare-table tbody th").all_text_contents()
     assert any(label.startswith("Plaats") for label in labels) and "Beloftes" in labels
     page.close()
 
 
-def test_compare_without_javascript_links_the_sector_tables(chromium, real, real_site):
-    context = chromium.new_context(java_script_enabled=False)
+def test_compare_without_javascript_links_the_sector_tables(board_chromium, board_real, real_site):
+    context = board_chromium.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(real + "en/compare/")
+    page.goto(board_real + "en/compare/")
     assert not page.locator("#pt-compare").is_visible()
     links = page.locator(".pt-compare-fallback a")
     sectors = sorted(p.stem for p in (real_site / "data" / "sectors").glob("*.json"))
@@ -67,9 +67,9 @@ def test_compare_without_javascript_links_the_sector_tables(chromium, real, real
     context.close()
 
 
-def test_hostile_names_in_compare_are_text(chromium, hostile):
-    page = chromium.new_page()
-    page.goto(hostile + "en/compare/?sector=telecoms&p=acme-telecom,beta-broadband", wait_until="networkidle")
+def test_hostile_names_in_compare_are_text(board_chromium, board_hostile):
+    page = board_chromium.new_page()
+    page.goto(board_hostile + "en/compare/?sector=telecoms&p=acme-telecom,beta-broadband", wait_until="networkidle")
     page.locator("#pt-compare-table").wait_for()
     assert "<script>" in page.locator("#pt-compare-table thead th").first.text_content()
     assert page.evaluate("window.__xss") is None

@@ -6,8 +6,7 @@ import json
 import unicodedata
 
 import pytest
-
-from board_fixtures import BROWSER_MARKS, chromium, hostile, real  # noqa: F401 — fixtures
+from board_fixtures import BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
 
@@ -38,11 +37,11 @@ def test_index_is_small_and_names_every_provider(real_site):
     assert size < 1000 * len(rows), size  # name, trading names and address: never the full-text index
 
 
-def test_finder_finds_a_provider_by_a_brand_name(chromium, real, real_site):
+def test_finder_finds_a_provider_by_a_brand_name(board_chromium, board_real, real_site):
     rows = json.loads((real_site / "data" / "finder.json").read_text(encoding="utf-8"))
     brand, row = unique_brand(rows)
-    page = chromium.new_page()
-    page.goto(real + "nl/sectors/", wait_until="networkidle")  # any page, any language
+    page = board_chromium.new_page()
+    page.goto(board_real + "nl/sectors/", wait_until="networkidle")  # any page, any language
     box = page.locator("#pt-finder-q")
     assert box.is_visible()
     box.click()
@@ -52,28 +51,28 @@ def test_finder_finds_a_provider_by_a_brand_name(chromium, real, real_site):
     assert first.text_content() == row["name"]
     assert brand in page.locator(".pt-finder-results li").first.text_content()
     box.press("Enter")
-    page.wait_for_url(real + "nl/" + row["url"])
+    page.wait_for_url(board_real + "nl/" + row["url"])
     assert page.locator("h1").first.text_content() == row["name"]
     page.close()
 
 
-def test_without_javascript_the_a_to_z_list_is_linked(chromium, real):
-    context = chromium.new_context(java_script_enabled=False)
+def test_without_javascript_the_a_to_z_list_is_linked(board_chromium, board_real):
+    context = board_chromium.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(real + "en/methodology/")
+    page.goto(board_real + "en/methodology/")
     assert not page.locator("#pt-finder-q").is_visible()
     link = page.locator("a.pt-finder-az")
     assert link.is_visible()
     link.click()
-    assert page.url == real + "en/providers/"
+    assert page.url == board_real + "en/providers/"
     assert page.locator("#providers-table tbody tr").count() > 10
     context.close()
 
 
 @pytest.mark.parametrize("query", ["acme", "<script"])
-def test_hostile_names_show_as_text(chromium, hostile, query):
-    page = chromium.new_page()
-    page.goto(hostile + "en/", wait_until="networkidle")
+def test_hostile_names_show_as_text(board_chromium, board_hostile, query):
+    page = board_chromium.new_page()
+    page.goto(board_hostile + "en/", wait_until="networkidle")
     page.locator("#pt-finder-q").fill(query)
     first = page.locator(".pt-finder-results li a").first
     first.wait_for()

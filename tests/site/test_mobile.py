@@ -4,8 +4,7 @@ chart text is at least 11 px; at 320 px too for the charts."""
 from __future__ import annotations
 
 import pytest
-
-from board_fixtures import BROWSER_MARKS, chromium, provider_with_most_charts, real  # noqa: F401 — fixtures
+from board_fixtures import BROWSER_MARKS, provider_with_most_charts
 
 pytestmark = BROWSER_MARKS
 
@@ -35,10 +34,10 @@ def pages(real_site):
 
 
 @pytest.mark.parametrize("index", range(5))
-def test_no_table_is_clipped_without_a_visible_scroll_hint_at_375(chromium, real, real_site, index):
+def test_no_table_is_clipped_without_a_visible_scroll_hint_at_375(board_chromium, board_real, real_site, index):
     rel = pages(real_site)[index]
-    page = chromium.new_page(viewport={"width": 375, "height": 800})
-    page.goto(real + rel, wait_until="networkidle")
+    page = board_chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(board_real + rel, wait_until="networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the page itself never scrolls sideways
     tables = page.locator("article table").count()
     assert tables
@@ -50,18 +49,18 @@ def test_no_table_is_clipped_without_a_visible_scroll_hint_at_375(chromium, real
     page.close()
 
 
-def test_a_wide_screen_shows_no_scroll_hint(chromium, real, real_site):
-    page = chromium.new_page(viewport={"width": 1600, "height": 900})
-    page.goto(real + "en/", wait_until="networkidle")
+def test_a_wide_screen_shows_no_scroll_hint(board_chromium, board_real, real_site):
+    page = board_chromium.new_page(viewport={"width": 1600, "height": 900})
+    page.goto(board_real + "en/", wait_until="networkidle")
     assert page.locator(".pt-scroll-hint:not([hidden])").count() == 0
     page.close()
 
 
 @pytest.mark.parametrize("width", [375, 320])
-def test_chart_text_is_at_least_11_px(chromium, real, real_site, width):
+def test_chart_text_is_at_least_11_px(board_chromium, board_real, real_site, width):
     provider = provider_with_most_charts(real_site)
-    page = chromium.new_page(viewport={"width": width, "height": 800})
-    page.goto(real + f"en/providers/{provider}/", wait_until="networkidle")
+    page = board_chromium.new_page(viewport={"width": width, "height": 800})
+    page.goto(board_real + f"en/providers/{provider}/", wait_until="networkidle")
     sizes = page.evaluate(CHART_TEXT_PX)
     assert sizes and min(sizes) >= 11, min(sizes)
     page.close()

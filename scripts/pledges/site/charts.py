@@ -52,6 +52,25 @@ def axis_range(points: list[float]) -> tuple[float, float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
+def _legend(provider: str, average: str | None) -> str:
+    ly = HEIGHT - 8
+    parts = [f'<line class="pt-line" x1="8" x2="28" y1="{ly - 5}" y2="{ly - 5}"/>',
+             f'<text class="pt-axis" x="33" y="{ly}">{escape(provider)}</text>']
+    if average is not None:
+        parts.append(f'<line class="pt-avg" x1="172" x2="192" y1="{ly - 5}" y2="{ly - 5}"/>')
+        parts.append(f'<text class="pt-axis" x="197" y="{ly}">{escape(average)}</text>')
+    return "".join(parts)
+
+
+def label_positions(periods: list[str], x_step: float) -> list[int]:
+    """Which periods get a label: as many as fit without touching, always the first and the last."""
+    label_w = CHAR_W * (max(len(p) for p in periods) + 1)
+    every = max(1, math.ceil(1.5 * label_w / x_step))  # 1.5: the first label is anchored at its start
+    last = len(periods) - 1
+    # The last label is anchored at its end: a centred label closer to it than 1.5 labels would overlap it.
+    return [i for i in range(0, last, every) if (last - i) * x_step >= (2 if i == 0 else 1.5) * label_w] + [last]
+
+
 def line_chart(
     chart_id: str,
     periods: list[str],
@@ -105,13 +124,8 @@ def line_chart(
         out.append(f'<line class="pt-grid" x1="{left:.1f}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
         out.append(f'<text class="pt-axis" x="{left - 5:.1f}" y="{y(v) + 5:.1f}" text-anchor="end">'
                    f'{escape(_fmt(round(v, 1)))}</text>')
-    # As many period labels as fit (a label is about 8 characters wide), always the first and the last.
-    label_w = CHAR_W * (max(len(p) for p in periods) + 1)
-    every = max(1, math.ceil(1.5 * label_w / x_step))  # 1.5: the first label is anchored at its start
     last = len(periods) - 1
-    # The last label is anchored at its end: a centred label closer to it than 1.5 labels would overlap it.
-    shown = [i for i in range(0, last, every) if (last - i) * x_step >= (2 if i == 0 else 1.5) * label_w]
-    for i in shown + [last]:
+    for i in label_positions(periods, x_step):
         anchor = "start" if i == 0 else "end" if i == last else "middle"
         out.append(f'<text class="pt-axis" x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}">'
                    f'{escape(periods[i])}</text>')
@@ -124,12 +138,7 @@ def line_chart(
     marker = f'url(#{cid}-m)'
     out.append(f'<path class="pt-line" d="{path(values)}" marker-start="{marker}" marker-mid="{marker}" '
                f'marker-end="{marker}"/>')
-    ly = HEIGHT - 8
-    out.append(f'<line class="pt-line" x1="8" x2="28" y1="{ly - 5}" y2="{ly - 5}"/>')
-    out.append(f'<text class="pt-axis" x="33" y="{ly}">{escape(legend_provider)}</text>')
-    if has_avg:
-        out.append(f'<line class="pt-avg" x1="172" x2="192" y1="{ly - 5}" y2="{ly - 5}"/>')
-        out.append(f'<text class="pt-axis" x="197" y="{ly}">{escape(legend_average)}</text>')
+    out.append(_legend(legend_provider, legend_average if has_avg else None))
     for n, line in enumerate(credit):
         out.append(f'<text class="pt-axis" x="8" y="{HEIGHT + 12 + n * ATTRIBUTION_LINE}" style="font-size:11px">'
                    f'{escape(line)}</text>')

@@ -33,5 +33,7 @@ def write_embeds(tree: _Tree, t: Translator, lang: str, provider_id: str, provid
     for chart in provider_charts:
         if not chart.get("svg") or not chart.get("args"):
             continue
-        svg = charts.line_chart(*chart["args"], attribution=attribution(t, chart, page_url))
+        cid, periods, values, averages, title, desc, legend_provider, legend_average = chart["args"]
+        svg = charts.line_chart(cid, periods, values, averages, title, desc, legend_provider, legend_average,
+                                attribution=attribution(t, chart, page_url))
         tree.write(chart_path(lang, provider_id, chart["id"]), '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")

@@ -17,11 +17,10 @@ INDEX_PATH = "data/finder.json"
 def index_rows(providers: Iterable[Any]) -> list[dict[str, Any]]:
     """One row per provider, sorted by name; brands that only repeat the name are left out."""
     rows = []
-    for provider in providers:
+    for provider in sorted(providers, key=lambda p: (str(p.name).casefold(), str(p.id))):
         name = str(provider.name)
         brands = sorted({str(b) for b in provider.brands if str(b).casefold() != name.casefold()})
         rows.append({"name": name, "brands": brands, "url": f"providers/{provider.id}/"})
-    rows.sort(key=lambda r: (r["name"].casefold(), r["url"]))
     return rows
 
 
