@@ -96,3 +96,15 @@ def test_search_text_keeps_cells_apart():
 
     html = "<tr><th>Bank</th><td>12</td><td>kept</td></tr><li>a</li><li>b</li>x<br><small>why</small>"
     assert spaced(html) == "<tr><th>Bank</th> <td>12</td> <td>kept</td> </tr><li>a</li> <li>b</li>x<br> <small>why</small>"
+
+
+def test_long_lists_split_into_pages_that_name_their_range():
+    from pledges.site.listpages import split
+
+    names = [f"Name {i:04d}" for i in range(2500)]
+    pages = split("providers", names, str, size=1000)
+    assert [(p.path, p.url, len(p.rows)) for p in pages] == [
+        ("providers/index.md", "providers/", 1000), ("providers/list/2.md", "providers/list/2/", 1000),
+        ("providers/list/3.md", "providers/list/3/", 500)]
+    assert (pages[1].first, pages[1].last) == ("Name 1000", "Name 1999")
+    assert [p.path for p in split("pledges", [], str)] == ["pledges/index.md"]  # an empty list keeps its page

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from pledges.dataset import Dataset, period_start
 
-from . import charts, compare, embeds, finder, freshness, searchtext, summary
+from . import charts, compare, embeds, finder, freshness, listpages, searchtext, summary
 from .i18n import LANGUAGES, REPO_ROOT, TEMPLATES, Translator
 from .writer import Tree
 
@@ -737,7 +737,9 @@ class Generator:
         for sector in sectors:
             page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
                  boards=[b for b in m.boards if b["sector"] == sector])
-        page("providers/index.md", "providers.md.j2")
+        provider_pages = listpages.split("providers", list(m.providers.items()), lambda kv: kv[1].name)
+        for lp in provider_pages:
+            page(lp.path, "providers.md.j2", list_pages=provider_pages, list_page=lp)
         page("compare/index.md", "compare.md.j2", **compare.page_values(t, m.boards))
         provider_template = "provider.md.j2"
         for pid, provider in m.providers.items():
@@ -745,8 +747,10 @@ class Generator:
             page(f"providers/{pid}.md", provider_template, p=provider, charts=provider_charts,
                  as_of=m.as_of_provider(pid), sources_used=self.sources_used(pid))
             embeds.write_embeds(self.static, t, lang, pid, provider_charts, m.site_url)
-        page("pledges/index.md", "pledges.md.j2", rows=[self.pledge_row(p) for pid in m.providers
-                                                         for p in m.pledges_of.get(pid, [])])
+        pledge_rows = [self.pledge_row(p) for pid in m.providers for p in m.pledges_of.get(pid, [])]
+        pledge_pages = listpages.split("pledges", pledge_rows, lambda r: m.providers[r["provider"]].name)
+        for lp in pledge_pages:
+            page(lp.path, "pledges.md.j2", rows=lp.rows, list_pages=pledge_pages, list_page=lp)
         for pledge in m.pledges.values():
             if pledge.provider not in m.providers:
                 continue
