@@ -1,24 +1,15 @@
-"""The `pledges` command line. Each subcommand lives in its own module and is imported lazily."""
+"""The `pledges` command line: parses the arguments and dispatches to the command modules of ``commands``."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from datetime import date
 from pathlib import Path
+from types import ModuleType
 
-DEFAULT_DATA = Path("data")
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
-
-
-def _data_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR", help="data folder (default: data/)")
+from . import commands
+from .commands import COMMANDS, Command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,46 +18,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Service-pledge tracker: check, format, collect, score and publish the data.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    check = sub.add_parser("check", help="check every record and the links between them")
-    _data_arg(check)
-    check.add_argument("--today", type=_date, help="treat this day as today (YYYY-MM-DD) for date checks")
-    check.add_argument("paths", nargs="*", type=Path, help="only report problems in these files (the whole folder is still loaded)")
-
-    fmt = sub.add_parser("fmt", help="rewrite records in the canonical format")
-    _data_arg(fmt)
-    fmt.add_argument("--check", action="store_true", help="change nothing; fail and print the diff if a file is not canonical")
-    fmt.add_argument("paths", nargs="*", type=Path, help="only these files")
-
-    new = sub.add_parser("new", help="write a commented template for a new record")
-    _data_arg(new)
-    new.add_argument("kind", choices=["provider", "pledge", "series", "release", "report", "source", "response"])
-    new.add_argument("id", help="the new record's id, which becomes its file name, e.g. bt-repair-guarantee")
-
-    schema = sub.add_parser("schema", help="write the JSON Schemas and the field dictionary generated from the models")
-    schema.add_argument("--check", action="store_true", help="fail if the committed generated files are stale")
-
-    collect = sub.add_parser("collect", help="run the collectors named by the source records")
-    _data_arg(collect)
-    collect.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
-    collect.add_argument("--endpoint", metavar="URL", help="replace the source's base URL (mirrors, tests)")
-    collect.add_argument("--files-from", type=Path, metavar="DIR",
-                         help="read each address's file from DIR (named like its last path segment) instead of the web")
-    collect.add_argument("--summary", type=Path, metavar="FILE", help="append a Markdown results table here")
-    collect.add_argument("--state", type=Path, metavar="DIR", help="cache folder (default: DIR/../.cache/collect)")
-
-    score = sub.add_parser("score", help="print pledge grades, verdicts and provider scores")
-    _data_arg(score)
-    score.add_argument("--format", choices=["table", "json"], default="table")
-    score.add_argument("--today", type=_date, help="treat this day as today")
-
-    build = sub.add_parser("build", help="generate the pages and build the site in every language")
-    _data_arg(build)
-    build.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site/)")
-    build.add_argument("--no-strict", action="store_true", help="do not pass --strict to mkdocs")
-    build.add_argument("--generate-only", action="store_true", help="write the generated pages, skip mkdocs")
-    build.add_argument("--today", type=_date, help="treat this day as today")
+    for command in COMMANDS:
+        _module(command).add_arguments(sub.add_parser(command.name, help=command.help))
     return parser
+
+
+def _module(command: Command) -> ModuleType:
+    return importlib.import_module(f"{commands.__name__}.{command.module}")
 
 
 def _recover(data: Path) -> str | None:
@@ -102,40 +60,15 @@ def main(argv: list[str] | None = None) -> int:
             if problem:
                 print(problem, file=sys.stderr)
                 return 2
-        if args.command == "check":
-            from .commands import run_check
-
-            return run_check(args)
-        if args.command == "fmt":
-            from .commands import run_fmt
-
-            return run_fmt(args)
-        if args.command == "new":
-            from .templates import run_new
-
-            return run_new(args)
-        if args.command == "schema":
-            from .schema import run_schema
-
-            return run_schema(args)
-        if args.command == "collect":
-            from .collect.runner import run_collect
-
-            return run_collect(args)
-        if args.command == "score":
-            from .scoring.report import run_score
-
-            return run_score(args)
-        if args.command == "build":
-            from .site.build import run_build
-
-            return run_build(args)
+        command = next(command for command in COMMANDS if command.name == args.command)
+        code: int = _module(command).run(args)
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
-    return 2
+    return 2  # pragma: no cover - argparse refuses an unknown command first
 
 
 if __name__ == "__main__":  # pragma: no cover

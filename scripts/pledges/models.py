@@ -8,391 +8,66 @@ nothing here is written twice. Field descriptions are the dictionary's text.
 
 from __future__ import annotations
 
-import enum
-import re
-from urllib.parse import urlsplit
 import datetime as dt
-from typing import Annotated, Any, ClassVar
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic import AfterValidator
-from pydantic import Strict as PydanticStrict
-
-# --------------------------------------------------------------------------- scalar types
-
-ID_PATTERN = r"^[a-z0-9]+(?:--?[a-z0-9]+)*$"
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
-# The year is four digits and not 0000 (there is no year 0; dates start at 0001).
-PERIOD_PATTERN = r"^(?:[1-9]\d{3}|0[1-9]\d{2}|00[1-9]\d|000[1-9])(?:-(?:Q[1-4]|H[12]|0[1-9]|1[0-2]))?$"
-
-RecordId = Annotated[
-    str,
-    StringConstraints(pattern=ID_PATTERN, max_length=200),  # series ids join provider, source, metric and segment
-    Field(description="Lower-case letters and digits joined by hyphens (`--` separates parts); equals the file name without `.yaml`."),
-]
-def _parseable_url(value: str) -> str:
-    """The pattern lets `http://[bad` through; urlsplit and the host decide."""
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ValueError("`url` is not a valid web address; write the full https:// address") from None
-    if not parts.hostname:
-        raise ValueError("`url` has no host name; write the full https:// address")
-    return value
-
-
-Url = Annotated[
-    str,
-    StringConstraints(pattern=URL_PATTERN, max_length=2000),
-    AfterValidator(_parseable_url),
-    Field(description="An absolute http:// or https:// address."),
-]
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-
-
-def _one_line(value: str) -> str:
-    # Names and titles become headings, table cells and feed titles, where a line break splits them.
-    # (Control and bidirectional characters are refused in every string by `pledges check`.)
-    if "\n" in value:
-        raise ValueError("a short text field must be one line; write it without line breaks (longer text belongs in a note)")
-    return value
-
-
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_one_line)]
-
-
-def _utc_representable(value: dt.date) -> dt.date:
-    # 9999-12-31T23:59:59-23:59 is year 10000 in UTC and 0001-01-01T00:00:00+14:00 is year 0:
-    # comparing, sorting or converting such a time fails, so it is refused here rather than later.
-    if isinstance(value, dt.datetime) and value.utcoffset():
-        try:
-            value.astimezone(dt.timezone.utc)
-        except OverflowError:
-            raise ValueError(f"date-time {value.isoformat()} falls outside the years 1–9999 in UTC; "
-                             "write the real date-time, preferably in UTC with a Z") from None
-    return value
-
-
-DateTime = Annotated[dt.datetime, AfterValidator(_utc_representable)]
-DateOrDateTime = Annotated[dt.date | dt.datetime, AfterValidator(_utc_representable)]
-Period = Annotated[
-    str,
-    StringConstraints(pattern=PERIOD_PATTERN),
-    Field(description="`YYYY`, `YYYY-H1`/`YYYY-H2`, `YYYY-Q1`…`YYYY-Q4` or `YYYY-MM`."),
-]
-CountryCode = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Z]{2}$"),
-    Field(description="ISO 3166-1 alpha-2 country code, e.g. `GB`, `NL`, `US`."),
-]
-LanguageCode = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z]{2}$"),
-    Field(description="ISO 639-1 language code, e.g. `en`, `nl`."),
-]
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217, e.g. `GBP`.")]
-CollectedBy = Annotated[
-    str,
-    StringConstraints(pattern=r"^(collector|contributor):[A-Za-z0-9_.-]+$"),
-    Field(description="`collector:<module>` for collected files, `contributor:<github-handle>` for hand-entered ones."),
-]
-
-
-# Numbers are strict: YAML `yes`, quoted '11', .nan and .inf are refused rather than coerced.
-Number = Annotated[float, PydanticStrict(), Field(allow_inf_nan=False)]
-Count = Annotated[int, PydanticStrict()]
-
-
-class Strict(BaseModel):
-    """Base of every model: unknown fields are errors, values are validated on assignment."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
-
-
-# --------------------------------------------------------------------------- vocabularies
-
-
-class Sector(str, enum.Enum):
-    telecoms = "telecoms"
-    energy = "energy"
-    banking = "banking"
-    consumer_credit = "consumer-credit"
-    insurance = "insurance"
-    investments = "investments"
-    pensions = "pensions"
-    water = "water"
-    post = "post"
-    transport = "transport"
-
-
-class Channel(str, enum.Enum):
-    phone = "phone"
-    web = "web"
-    email = "email"
-    social = "social"
-    shop = "shop"
-    mail = "mail"
-    app = "app"
-    any = "any"
-
-
-class PledgeKind(str, enum.Enum):
-    """What kind of statement a pledge record holds; vague ones are recorded too."""
-
-    guarantee = "guarantee"  # a provider's own promise with terms
-    scheme = "scheme"  # a voluntary industry scheme the provider signed
-    slogan = "slogan"  # a marketing line presented as a promise
-    announcement = "announcement"  # a dated statement of intent
-    proposal = "proposal"  # a promise others asked the provider to make; not made by it
-    rule = "rule"  # a published rule (law, regulator's rule) that binds the provider; quoted verbatim
-
-
-class PledgeCategory(str, enum.Enum):
-    repair = "repair"
-    installation = "installation"
-    appointment = "appointment"
-    switching = "switching"
-    complaint_handling = "complaint-handling"
-    contact_response = "contact-response"
-    billing = "billing"
-    network = "network"
-    general_service = "general-service"
-
-
-class PledgeMetric(str, enum.Enum):
-    """The service event a measurable pledge term is about."""
-
-    repair_time = "repair-time"
-    installation_delay = "installation-delay"
-    missed_appointment = "missed-appointment"
-    switch_time = "switch-time"
-    complaint_resolution_time = "complaint-resolution-time"
-    complaint_response_time = "complaint-response-time"
-    email_reply_time = "email-reply-time"
-    call_answer_time = "call-answer-time"
-    bill_accuracy = "bill-accuracy"
-    network_capacity = "network-capacity"
-
-
-class Comparator(str, enum.Enum):
-    at_most = "<="
-    less_than = "<"
-    at_least = ">="
-    more_than = ">"
-
-
-class TermUnit(str, enum.Enum):
-    working_days = "working-days"
-    calendar_days = "calendar-days"
-    hours = "hours"
-    minutes = "minutes"
-    seconds = "seconds"
-    percent = "percent"
-
-
-class CompensationBasis(str, enum.Enum):
-    per_day = "per-day"
-    per_event = "per-event"
-    monthly_bill = "monthly-bill"
-
-
-class Payment(str, enum.Enum):
-    automatic = "automatic"
-    on_request = "on-request"
-
-
-class StatMetric(str, enum.Enum):
-    """Controlled vocabulary of published figures; the unit is fixed per metric (METRIC_UNITS)."""
-
-    complaints_count = "complaints-count"
-    complaints_per_100k = "complaints-per-100k"
-    complaints_per_10k = "complaints-per-10k"
-    complaints_per_1k_accounts = "complaints-per-1k-accounts"  # FCA Context sheets: per 1,000 accounts or policies
-    complaints_closed_count = "complaints-closed-count"
-    timely_response_pct = "timely-response-pct"
-    closed_with_monetary_relief_pct = "closed-with-monetary-relief-pct"
-    closed_with_non_monetary_relief_pct = "closed-with-non-monetary-relief-pct"
-    closed_with_explanation_pct = "closed-with-explanation-pct"
-    in_progress_pct = "in-progress-pct"
-    closed_within_3_days_pct = "closed-within-3-days-pct"
-    closed_within_8_weeks_pct = "closed-within-8-weeks-pct"
-    upheld_by_firm_pct = "upheld-by-firm-pct"
-    ombudsman_new_cases = "ombudsman-new-cases"
-    ombudsman_upheld_pct = "ombudsman-upheld-pct"
-    call_wait_seconds = "call-wait-seconds"
-    email_reply_2_working_days_pct = "email-reply-2-working-days-pct"
-    switches_completed_in_time_pct = "switches-completed-in-time-pct"
-    star_rating = "star-rating"
-    # Ofgem / energy suppliers' own quarterly statistics: complaints resolved within eight weeks of receipt
-    complaints_resolved_within_8_weeks_pct = "complaints-resolved-within-8-weeks-pct"
-
-
-class StatUnit(str, enum.Enum):
-    count = "count"
-    per_100k_customers = "per-100k-customers"
-    per_10k_customers = "per-10k-customers"
-    per_1k_accounts = "per-1k-accounts"
-    percent = "percent"
-    seconds = "seconds"
-    stars = "stars"
-
-
-METRIC_UNITS: dict[StatMetric, StatUnit] = {
-    StatMetric.complaints_count: StatUnit.count,
-    StatMetric.complaints_per_100k: StatUnit.per_100k_customers,
-    StatMetric.complaints_per_10k: StatUnit.per_10k_customers,
-    StatMetric.complaints_per_1k_accounts: StatUnit.per_1k_accounts,
-    StatMetric.complaints_closed_count: StatUnit.count,
-    StatMetric.timely_response_pct: StatUnit.percent,
-    StatMetric.closed_with_monetary_relief_pct: StatUnit.percent,
-    StatMetric.closed_with_non_monetary_relief_pct: StatUnit.percent,
-    StatMetric.closed_with_explanation_pct: StatUnit.percent,
-    StatMetric.in_progress_pct: StatUnit.percent,
-    StatMetric.closed_within_3_days_pct: StatUnit.percent,
-    StatMetric.closed_within_8_weeks_pct: StatUnit.percent,
-    StatMetric.upheld_by_firm_pct: StatUnit.percent,
-    StatMetric.ombudsman_new_cases: StatUnit.count,
-    StatMetric.ombudsman_upheld_pct: StatUnit.percent,
-    StatMetric.call_wait_seconds: StatUnit.seconds,
-    StatMetric.email_reply_2_working_days_pct: StatUnit.percent,
-    StatMetric.switches_completed_in_time_pct: StatUnit.percent,
-    StatMetric.star_rating: StatUnit.stars,
-    StatMetric.complaints_resolved_within_8_weeks_pct: StatUnit.percent,
-}
-
-
-class Cadence(str, enum.Enum):
-    daily = "daily"
-    monthly = "monthly"
-    quarterly = "quarterly"
-    half_yearly = "half-yearly"
-    yearly = "yearly"
-    irregular = "irregular"
-
-
-class Outcome(str, enum.Enum):
-    kept = "kept"
-    partly_kept = "partly-kept"
-    broken = "broken"
-
-
-# --------------------------------------------------------------------------- shared parts
-
-
-def check_read_after_published(published: dt.date | None, retrieved: dt.date | dt.datetime) -> None:
-    """The rule every provenance follows (a figure's, a release's): nothing is read before it exists."""
-    day = retrieved.date() if isinstance(retrieved, dt.datetime) else retrieved
-    if published and day < published:
-        raise ValueError("`retrieved` is before `published`; a source cannot be read before it exists")
-
-
-class Provenance(Strict):
-    """Where a fact comes from. Every record that states a fact carries one."""
-
-    publisher: ShortText = Field(description="Who published the figure or text, e.g. `Ofcom`.")
-    url: Url = Field(description="The page or file the fact was taken from.")
-    title: ShortText | None = Field(None, description="Title of the publication.")
-    published: dt.date | None = Field(None, description="When the publisher released it (YYYY-MM-DD).")
-    retrieved: DateOrDateTime = Field(description="When it was read or fetched (date, or ISO date-time for collected files).")
-    licence: ShortText = Field(description="Licence as stated by the publisher, e.g. `CC0-1.0`, `OGL-UK-3.0`; `unknown` if not stated.")
-    sha256: Sha256 | None = Field(None, description="SHA-256 of the collected file or response body (collectors fill this in).")
-    collected_by: CollectedBy
-    note: Text | None = Field(None, description="How the figure was derived or read, if not obvious.")
-
-    @model_validator(mode="after")
-    def _published_before_retrieved(self) -> Provenance:
-        check_read_after_published(self.published, self.retrieved)
-        return self
-
-
-class SourceName(Strict):
-    source: RecordId = Field(description="Id of a record in `data/sources/`.")
-    name: ShortText = Field(description="The exact string that source uses for this provider.")
-
-
-class CustomerBase(Strict):
-    count: Count = Field(gt=0, description="Number of customers (or accounts) used to normalise counts.")
-    unit: ShortText = Field("customers", description="What is counted: `customers`, `accounts`, `connections`…")
-    as_of: dt.date
-    sector: Sector | None = None
-    provenance: Provenance
-
-
-class Compensation(Strict):
-    amount: Number | None = Field(None, ge=0, description="Amount paid; leave out when it is the monthly bill.")
-    currency: CurrencyCode | None = None
-    basis: CompensationBasis
-    payment: Payment = Field(description="`automatic` (no claim needed) beats `on-request`.")
-    paid_within_days: Count | None = Field(None, ge=0, description="Days within which the payment is made.")
-    note: Text | None = None
-
-
-class PledgeTerm(Strict):
-    """One measurable part of a pledge: the event, the deadline and what is paid if it is missed."""
-
-    event: ShortText = Field(description="The named service event, e.g. `fault repair not completed`.")
-    metric: PledgeMetric
-    comparator: Comparator = Field(description="How the measured value must compare with `threshold`.")
-    threshold: Number = Field(ge=0)
-    unit: TermUnit
-    target_share_pct: Number | None = Field(
-        None, ge=0, le=100, description="Share of cases that must meet the threshold, e.g. 98 (per cent)."
-    )
-    compensation: Compensation | None = None
-    exclusions: list[Text] = Field(default_factory=list)
-
-
-class PledgeVersion(Strict):
-    """An earlier wording of a pledge, kept when the text changes."""
-
-    text: Text
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = Field(None, description="Last day this wording was seen; leave out when unknown.")
-    provenance: Provenance
-
-
-class MethodBreak(Strict):
-    """A change in how a source measures, after which values should not be compared with earlier ones."""
-
-    period: Period = Field(description="First period measured the new way.")
-    series_version: ShortText = Field(description="Name of the series from this period on, used on statistics.")
-    description: Text
-    url: Url | None = None
-
-
-class IdentifierScheme(str, enum.Enum):
-    fca_frn = "fca-frn"  # FCA Financial Services Register firm reference number
-    uk_company = "uk-company"  # Companies House company number
-    nl_kvk = "nl-kvk"  # Dutch Chamber of Commerce number
-
-
-class Identifier(Strict):
-    """A register's stable number for the provider: collectors match on it before names."""
-
-    scheme: IdentifierScheme
-    value: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,20}$")] = Field(description="The number as the register writes it.")
-
-
-class ProviderEventKind(str, enum.Enum):
-    renamed = "renamed"  # the same entity under a new name; `name` is the former name
-    acquired = "acquired"  # customers or the entity taken over by `successor`
-    merged = "merged"  # merged into `successor`
-    exited = "exited"  # left the market (e.g. a supplier of last resort process)
-
-
-class ProviderEvent(Strict):
-    """A dated rename, takeover, merger or market exit."""
-
-    kind: ProviderEventKind
-    date: dt.date | None = Field(None, description="When it took effect; leave out when only the year is known and say so in `note`.")
-    year: Annotated[int, PydanticStrict(), Field(ge=1800, le=2100)] | None = Field(None, description="The year, when the exact date is not known.")
-    name: ShortText | None = Field(None, description="For `renamed`: the former name.")
-    successor: RecordId | None = Field(None, description="For `acquired` / `merged`: the provider that took over.")
-    note: Text | None = None
-    url: Url | None = Field(None, description="Where the event is documented.")
-
+from typing import Any, ClassVar
+
+from pydantic import Field, model_validator
+
+# The scalar types and vocabularies live in their own modules; they stay importable from here
+# (``m.Url``, ``m.StatMetric`` …) because every caller reads the data model through ``models``.
+from .fields import (
+    ID_PATTERN,
+    PERIOD_PATTERN,
+    PERIOD_RE,
+    URL_PATTERN,
+    CollectedBy,
+    Count,
+    CountryCode,
+    CurrencyCode,
+    DateOrDateTime,
+    DateTime,
+    LanguageCode,
+    Number,
+    Period,
+    RecordId,
+    Sha256,
+    ShortText,
+    Text,
+    Url,
+)
+from .parts import (
+    Compensation,
+    CustomerBase,
+    Identifier,
+    IdentifierScheme,
+    MethodBreak,
+    PledgeTerm,
+    PledgeVersion,
+    Provenance,
+    ProviderEvent,
+    ProviderEventKind,
+    SourceName,
+    Strict,
+    UrlValidator,
+    check_read_after_published,
+)
+from .vocab import (
+    METRIC_UNITS,
+    Cadence,
+    Channel,
+    Comparator,
+    CompensationBasis,
+    Outcome,
+    Payment,
+    PledgeCategory,
+    PledgeKind,
+    PledgeMetric,
+    Sector,
+    StatMetric,
+    StatUnit,
+    TermUnit,
+    unit_for,
+)
 
 # --------------------------------------------------------------------------- record kinds
 
@@ -610,12 +285,6 @@ class Correction(Strict):
     text: Text
 
 
-class UrlValidator(Strict):
-    url: Url
-    etag: ShortText | None = None
-    last_modified: ShortText | None = None
-
-
 class SourceStatus(Strict):
     """Written by collectors: the health of one source, shown on the sources page."""
 
@@ -642,9 +311,13 @@ KINDS: dict[str, type[Strict]] = {
 
 KIND_OF_MODEL: dict[type[Strict], str] = {model: kind for kind, model in KINDS.items()}
 
-
-def unit_for(metric: StatMetric) -> StatUnit:
-    return METRIC_UNITS[metric]
-
-
-PERIOD_RE = re.compile(PERIOD_PATTERN)
+__all__ = [
+    "Cadence", "Channel", "check_read_after_published", "CollectedBy", "Comparator", "Compensation",
+    "CompensationBasis", "Correction", "Count", "CountryCode", "CurrencyCode", "CustomerBase", "DateOrDateTime",
+    "DateTime", "ID_PATTERN", "Identifier", "IdentifierScheme", "KIND_OF_MODEL", "KINDS", "LanguageCode",
+    "MethodBreak", "METRIC_UNITS", "Number", "Outcome", "Payment", "Period", "PERIOD_PATTERN", "PERIOD_RE",
+    "Pledge", "PledgeCategory", "PledgeKind", "PledgeMetric", "PledgeTerm", "PledgeVersion", "Point", "Provenance",
+    "Provider", "ProviderEvent", "ProviderEventKind", "RecordId", "Release", "Report", "Response", "Sector",
+    "Series", "Sha256", "ShortText", "Source", "SourceName", "SourceStatus", "Statistic", "StatMetric", "StatUnit",
+    "Strict", "TermUnit", "Text", "unit_for", "Url", "URL_PATTERN", "UrlValidator",
+]

@@ -6,6 +6,8 @@ Both come from the models in ``models.py`` and nothing else. ``pledges schema`` 
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
 import sys
 import typing
@@ -75,10 +77,10 @@ def describe_type(annotation: Any) -> str:
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
-        if issubclass(annotation, m.enum.Enum):
+        if issubclass(annotation, enum.Enum):
             return "one of " + ", ".join(f"`{item.value}`" for item in annotation)
         names = {str: "text", int: "whole number", float: "number", bool: "true/false"}
-        names.update({m.dt.date: "date (YYYY-MM-DD)", m.dt.datetime: "date-time (ISO 8601)"})
+        names.update({dt.date: "date (YYYY-MM-DD)", dt.datetime: "date-time (ISO 8601)"})
         return names.get(annotation, annotation.__name__)
     return str(annotation)
 

@@ -6,27 +6,24 @@ refuse duplicate keys, anchors/aliases (the "billion laughs" bomb expands only t
 them) and merge keys, and remember where every value stood for error messages.
 Files over MAX_FILE_BYTES are refused before they are parsed.
 
-Writing: ``dump_record`` is the canonical format (``pledges fmt``); ``write_atomic``
-writes through a temporary file and a rename, so a killed process leaves either the old
-or the new file whole.
+Writing (``yamldump``) and whole-file writes (``safefiles``) are re-exported here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import enum
 import errno
 import os
 import re
-import stat
-import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .characters import FORBIDDEN_IN_FILE, FORBIDDEN_IN_TEXT, character_problem, describe_character, offset_position
+from .safefiles import fsync_dir, link_under, not_regular_file, write_atomic, write_new
+from .yamldump import FlowMapping, dump_data, dump_record, plain, record_data
 
 try:  # libyaml is part of the PyYAML wheels; the pure-Python loader is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -79,66 +76,6 @@ def _pos(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-# --------------------------------------------------------------------------- characters no record may hold
-#
-# Every record ends up in HTML pages and Atom feeds. XML 1.0 cannot hold C0 controls other than tab,
-# LF and CR, surrogates, U+FFFE or U+FFFF at all: one of them makes a whole feed malformed. C1
-# controls (U+0080–U+009F) are legal XML but invisible and meaningless in text; NEL (U+0085) and
-# U+2028/U+2029 are line breaks to YAML 1.1, so the parser silently turns them into a space or a
-# newline (fmt would change the text). The bidirectional embedding, override and isolate controls
-# (U+202A–U+202E, U+2066–U+2069) reorder how text is displayed against how it is stored ("Trojan
-# Source", CVE-2021-42574): a pledge could read differently from what it says.
-# Allowed: tab and line feed (verbatim pledge text has paragraphs; both are plain XML), and the
-# implicit direction marks U+200E/U+200F/U+061C, which right-to-left text needs and which, unlike
-# overrides, cannot reorder anything beyond their neighbouring characters.
-# CR: a line ending in the file (YAML reads CRLF as a line break and `pledges fmt` writes LF), but
-# never inside a value, where XML parsers would turn it into a line feed.
-_FORBIDDEN = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 except tab, LF, CR; DEL; C1 (with NEL)
-    "\u2028\u2029"  # line and paragraph separators
-    "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
-    "\ud800-\udfff\ufffe\uffff"  # lone surrogates and the two non-characters XML excludes
-    "\ufeff"  # a byte order mark inside the text (zero-width, invisible); a leading BOM of the file is read past
-)
-FORBIDDEN_IN_FILE = re.compile(f"[{_FORBIDDEN}]")
-FORBIDDEN_IN_TEXT = re.compile(f"[{_FORBIDDEN}\r]")
-
-_CHAR_NAMES = {"\x00": "NUL", "\x7f": "DELETE", "\x85": "NEXT LINE (NEL)", "\r": "CARRIAGE RETURN",
-               "\x1b": "ESCAPE", "\x0b": "VERTICAL TAB", "\x0c": "FORM FEED", "\x07": "BELL", "\x08": "BACKSPACE"}
-
-
-def describe_character(ch: str) -> str:
-    """`U+202E RIGHT-TO-LEFT OVERRIDE`: the code point and its name (controls have no Unicode name)."""
-    code = ord(ch)
-    name = _CHAR_NAMES.get(ch) or unicodedata.name(ch, "")
-    if not name:
-        name = "control character" if code < 0xA0 else "surrogate" if 0xD800 <= code <= 0xDFFF else "non-character"
-    return f"U+{code:04X} {name}"
-
-
-def character_problem(ch: str) -> str:
-    """What is wrong with a forbidden character and how to fix it (without the position)."""
-    what = describe_character(ch)
-    code = ord(ch)
-    if ch == "\r":
-        return f"text contains a {what} (\\r) — write line breaks as ordinary new lines (\\n), or remove it"
-    if ch in "\x85\u2028\u2029":
-        return (f"text contains {what}, which YAML reads as a line break — replace it with an ordinary "
-                "line break or a space")
-    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-        return (f"text contains the invisible bidirectional control {what}, which makes text display in another "
-                "order than it is stored — delete it (text in a right-to-left language needs no such control)")
-    if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-        return f"text contains {what}, which is not a valid character — delete it"
-    return (f"text contains the invisible {what} — delete it (a tab or a line break may be written as such; "
-            "nothing else below U+0020 is allowed)")
-
-
-def _offset_position(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def _refuse_forbidden_characters(text: str) -> None:
     """A forbidden character anywhere in the file, comments included (an editor hides it there too)."""
     found = FORBIDDEN_IN_FILE.search(text)
@@ -148,8 +85,8 @@ def _refuse_forbidden_characters(text: str) -> None:
     for later in FORBIDDEN_IN_FILE.finditer(text, found.end()):
         if len(hints) == 20:
             break
-        hints.append((*_offset_position(text, later.start()), character_problem(later.group())))
-    raise YamlProblem(character_problem(found.group()), *_offset_position(text, found.start()), hints)
+        hints.append((*offset_position(text, later.start()), character_problem(later.group())))
+    raise YamlProblem(character_problem(found.group()), *offset_position(text, found.start()), hints)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -362,19 +299,6 @@ def parse_yaml(text: str) -> Document:
     return builder.doc
 
 
-_KIND_OF_FILE = [
-    (stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-]
-
-
-def not_regular_file(mode: int) -> str | None:
-    """`a folder`, `a symbolic link` … for a file mode that is not a regular file; None for one."""
-    if stat.S_ISREG(mode):
-        return None
-    return next((what for test, what in _KIND_OF_FILE if test(mode)), "not a regular file")
-
-
 def _not_a_record_file(what: str) -> YamlProblem:
     return YamlProblem(f"not a regular file ({what}) — put the record itself here as a plain .yaml file, "
                        "or remove it (links are never followed)")
@@ -423,213 +347,9 @@ def read_yaml_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
     return parse_yaml(text)
 
 
-# --------------------------------------------------------------------------- writing
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, no aliases, multi-line strings as literal blocks."""
-
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - yaml API
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat().replace("+00:00", "Z"))
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(datetime, _represent_datetime)
-
-
-def plain(value: Any) -> Any:
-    """Enums to their values, recursively, dropping None and empty containers."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            item = plain(item)
-            if item is None or item == [] or item == {}:
-                continue
-            out[key] = item
-        return out
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
-
-
-class FlowMapping(dict):
-    """A mapping written on one line (`- {period: 2024-H2, value: 12.5, release: …}`): a series gains
-    one line per new period, which keeps a new half-year's diff small and readable."""
-
-
-def _represent_flow(dumper: yaml.SafeDumper, value: FlowMapping) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
-
-
-_Dumper.add_representer(FlowMapping, _represent_flow)
-
-
-def dump_data(data: Any) -> str:
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100, indent=2
-    )
-
-
-def record_data(record: Any) -> dict:
-    """A record as plain data in model field order, leaving out fields that are unset (None) or empty.
-
-    Free-form mappings (`params: dict[str, Any]`) are data, not fields: they are kept exactly as
-    written, with their `null`, `[]` and `{}` values (a `null` may mean "off"; dropping it turns the
-    collector's default back on).
-    """
-    out = {}
-    for name in type(record).model_fields:
-        value = _field_data(getattr(record, name))
-        if value is None or value == [] or value == {}:
-            continue
-        out[name] = value
-    return out
-
-
-def _field_data(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, list):
-        return [_field_data(item) for item in value]
-    if isinstance(value, dict):
-        return value  # free-form data: verbatim
-    if hasattr(type(value), "model_fields"):
-        return record_data(value)
-    return value
-
-
-def dump_record(record: Any) -> str:
-    """The canonical text of a record: model field order, no empty fields, free-form data verbatim.
-
-    Models may name trailing list fields whose items are short mappings (ClassVar FLOW_ITEMS, e.g. a
-    series' points): each such item is written on ONE line, however long, so that a new period is one
-    new line in a diff. An item with free text (a `note`) stays in block style, where long text wraps."""
-    data = record_data(record)
-    flow = [name for name in getattr(type(record), "FLOW_ITEMS", ()) if isinstance(data.get(name), list)]
-    if not flow or list(data)[-len(flow):] != flow:
-        return dump_data(data)
-    lists = {name: data.pop(name) for name in flow}
-    parts = [dump_data(data)] if data else []
-    for name, items in lists.items():
-        parts.append(f"{name}:\n")
-        for item in items:
-            if isinstance(item, dict) and "note" not in item:
-                one_line = yaml.dump(FlowMapping(item), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 30)
-                parts.append("- " + one_line.rstrip("\n").removesuffix("\n...") + "\n")
-            else:
-                parts.append(dump_data([item]))
-    return "".join(parts)
-
-
-def link_under(root: Path, path: Path) -> Path | None:
-    """The first component of `path` below `root` that is a symbolic link, or None.
-
-    Writers call this first so that nothing is ever written through a link to a place outside the
-    data folder (a linked kind folder, a dangling link where a new record goes). Components that do
-    not exist yet are fine: they will be created as ordinary folders and files.
-    """
-    root, path = Path(root), Path(path)
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:  # not under the data folder: only the file itself can be judged
-        root, parts = path.parent, (path.name,)
-    current = root
-    for part in parts:
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except FileNotFoundError:
-            return None
-        except OSError:
-            return current  # cannot tell: treat it as unsafe
-        if stat.S_ISLNK(mode):
-            return current
-    return None
-
-
-def write_new(path: Path, text: str) -> None:
-    """Create a file that must not exist yet; refuses (FileExistsError) even a dangling link there."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, text: str, *, fsync: bool = True) -> bool:
-    """Write text to path through a temporary file and a rename. Returns False when unchanged.
-
-    A killed process leaves the old file or the new one, never a mix (the rename is atomic); a
-    failed write (a full disk) removes its temporary file. A kill can still leave that temporary
-    file behind: it is a dot-file ending in ``.tmp``, which the loader skips and ``.gitignore``
-    ignores. ``fsync=True`` also flushes the folder, so the rename itself survives a power cut;
-    ``fsync=False`` skips both flushes for callers that call ``os.sync()`` once at the end.
-    Several files that must change together go through ``pledges.transaction`` instead.
-    """
-    path = Path(path)
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    renamed = False
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            # mkstemp makes 0600 files; data files are ordinary repository files (keep an existing mode)
-            os.fchmod(handle.fileno(), path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            handle.write(data)
-            if fsync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        renamed = True
-        if fsync:
-            fsync_dir(path.parent)
-    finally:
-        if not renamed:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return True
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries (new names, renames, removals) to disk."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
+# Characters, writing and file safety live in their own modules; every caller imports them from here.
 __all__ = [
-    "Document",
-    "YamlProblem",
-    "MAX_FILE_BYTES",
-    "parse_yaml",
-    "read_yaml_file",
-    "dump_record",
-    "dump_data",
-    "record_data",
-    "link_under",
-    "write_new",
-    "character_problem",
-    "FORBIDDEN_IN_TEXT",
-    "plain",
-    "write_atomic",
-    "fsync_dir",
-    "date",
+    "Document", "YamlProblem", "MAX_FILE_BYTES", "parse_yaml", "read_yaml_file", "dump_record", "dump_data",
+    "record_data", "link_under", "write_new", "character_problem", "describe_character", "FORBIDDEN_IN_TEXT",
+    "FORBIDDEN_IN_FILE", "FlowMapping", "not_regular_file", "plain", "write_atomic", "fsync_dir",
 ]

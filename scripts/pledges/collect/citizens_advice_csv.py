@@ -22,7 +22,19 @@ Anything else fails, naming the columns expected and the columns found.
 from __future__ import annotations
 
 from .. import models as m
-from .common import load_files, process_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
+from .common import (
+    CollectError,
+    Context,
+    Record,
+    Response,
+    cell,
+    load_files,
+    parse_number,
+    parse_quarter,
+    process_files,
+    read_csv_rows,
+    shown,
+)
 
 MODULE = "citizens_advice_csv"
 SUPPLIER = ("supplier", "energy supplier", "supplier name")

@@ -37,18 +37,31 @@ links on the index page; optional ``product_groups`` (the column names to read).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from .. import models as m
-from ..pii import find_personal_data
 from .common import (
-    CollectError, Context, Record, Response, Budget, cell, check_number, load_files, norm, open_workbook, parse_number, sheet_rows,
-    shown, slug,
+    CollectError,
+    Context,
+    Record,
+    Response,
+    load_files,
+    open_workbook,
+    parse_number,
+)
+from .fca_registry import Registry, rule_pledge
+from .fca_tables import (
+    MAX_ROWS,
+    NO_GROUP,
+    TABLE_ROLES,
+    Row,
+    Table,
+    _group_test,
+    find_sheets,
+    read_table,
+    read_trading_names,
 )
 
-MODULE = "fca_firm_xlsx"
 PRODUCT_GROUPS = [
     "Banking and credit cards",
     "Decumulation & pensions",
@@ -65,354 +78,7 @@ GROUP_SECTORS = {
     "investments": m.Sector.investments,
     "consumer credit": m.Sector.consumer_credit,
 }
-HEADER_SCAN_ROWS = 30
-EMPTY_RUN = 200  # consecutive rows without a firm name that end a table (formatting can run to row 1,048,576)
-MAX_ROWS = 200_000  # a table longer than this is not a firm list (the 2025 H1 Trading Names sheet has 8,764 rows)
-MAX_PROVIDER_SLUG = 60  # series ids add source, metric and segment to the provider id
-NO_GROUP = {"", "no group", "none", "n/a"}
 
-TABLE_ROLES = ("context_provision", "context_intermediation", "opened", "closed", "within_3", "within_8_after_3", "upheld")
-REQUIRED_ROLES = ("opened", "within_3", "within_8_after_3", "upheld")
-WANTED = {
-    "opened": "Opened", "closed": "Closed", "within_3": "Closed within 3 days",
-    "within_8_after_3": "After 3 days within 8 weeks", "upheld": "Upheld",
-}
-
-# DISP 1.6.2R, as found on the FCA Handbook (see RULE_NOTE for what was and was not confirmed).
-RULE_URL = "https://www.handbook.fca.org.uk/handbook/DISP/1/6.html"
-RULE_RETRIEVED = date(2026, 12, 1)
-RULE_TITLE = "FCA complaint rules: final response within eight weeks (DISP 1.6)"
-RULE_TEXT = (
-    "The respondent must, by the end of eight weeks after its receipt of the complaint, send the complainant: "
-    "(1) a 'final response', […]; or (2) a written response which: (a) explains why it is not in a position to "
-    "make a final response and indicates when it expects to be able to provide one; (b) informs the complainant "
-    "that he may now refer the complaint to the Financial Ombudsman Service; […]"
-)
-RULE_NOTE = (
-    "Excerpt of DISP 1.6.2R (Complaints time limit rules, 'Final or other response within eight weeks') in the words "
-    "of the FCA Handbook's dated versions of the page (https://www.handbook.fca.org.uk/handbook/DISP/1/6.html?date=2007-12-02 "
-    "and ?date=2012-02-14); elided parts are marked […]. The current version begins 'Subject to DISP 1.6.2AR, the "
-    "respondent must, by the end of eight weeks after its receipt of the complaint, send the complainant' (seen in a "
-    "third-party copy, not confirmed on the FCA site); DISP 1.6.2AR sets 15 (exceptionally 35) business days for "
-    "payment-services and e-money complaints. The eight weeks are stored as 56 calendar days. The FCA's firm-level "
-    "data measure it as the share of closed complaints closed within 8 weeks. Applies to the firm as an FCA "
-    "respondent; the rule has been in force at least since 2007-12-02 (start date not sourced, so left out)."
-)
-
-
-# --------------------------------------------------------------------------- sheets and tables
-
-
-def _text(name: str) -> str:
-    return norm(name).replace("–", "-").replace("—", "-")
-
-
-def sheet_role(name: str) -> str | None:
-    """Which table a sheet holds, from its (drifting) name; None for sheets not read."""
-    text = _text(name)
-    if "joint" in text or text.startswith("note"):
-        return None
-    if "trading" in text:
-        return "trading_names"
-    if "context" in text:
-        if "provision" in text:
-            return "context_provision"
-        if "intermediation" in text:
-            return "context_intermediation"
-        return None
-    if "consumer credit" in text:
-        return "consumer_credit"
-    if "upheld" in text:
-        return "upheld"
-    if re.search(r"(after|>)\s*3", text):
-        return "within_8_after_3"
-    if re.search(r"\b3 days\b", text):
-        return "within_3"
-    if text == "opened":
-        return "opened"
-    if text == "closed":
-        return "closed"
-    return None
-
-
-def find_sheets(names: list[str]) -> dict[str, str]:
-    roles: dict[str, str] = {}
-    for name in names:
-        role = sheet_role(name)
-        if role is None:
-            continue
-        if role in roles:
-            raise CollectError(f"sheets {roles[role]!r} and {name!r} of the FCA workbook both look like the {role.replace('_', ' ')} table — cannot tell which to read")
-        roles[role] = name
-    missing = [r for r in REQUIRED_ROLES if r not in roles]
-    if missing:
-        raise CollectError(
-            f"expected sheets like {', '.join(repr(WANTED[r]) for r in missing)} in the FCA workbook; found sheets {shown(names, 20)}"
-        )
-    return roles
-
-
-@dataclass
-class Row:
-    firm: str
-    group: str | None
-    period: str | None  # the firm's own reporting period, as written
-    frequency: str | None
-    values: dict[str, object]  # column key → raw cell
-    others: list[str] = field(default_factory=list)  # the firm's other reporting periods in the same sheet
-
-
-@dataclass
-class Table:
-    sheet: str
-    columns: dict[str, str]  # column key → header as written
-    rows: dict[str, Row] = field(default_factory=dict)
-    repeats: dict[str, list[Row]] = field(default_factory=dict)  # with repeats=True: every row of a repeated name
-
-
-def _bounded_rows(workbook, sheet: str, url: str, budget: Budget):
-    """The sheet's rows until the data end (EMPTY_RUN blank rows), refusing more than MAX_ROWS; the
-    workbook-wide bounds and the parse deadline are common.sheet_rows's."""
-    empty = 0
-    for number, row in enumerate(sheet_rows(workbook, sheet, budget), start=1):
-        if number > MAX_ROWS:
-            raise CollectError(f"sheet {sheet!r} of {url} has data beyond row {MAX_ROWS:,} — not a firm table; the format may have changed")
-        if row is None or not any(cell(v) for v in row):
-            empty += 1
-            if empty >= EMPTY_RUN:
-                return
-            continue
-        empty = 0
-        yield row
-
-
-def _header_index(header: list[str], *names: str) -> int | None:
-    for name in names:
-        for index, text in enumerate(header):
-            if text.lower() == name:
-                return index
-    return None
-
-
-def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budget: Budget, *, repeats: bool = False) -> Table:
-    """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
-    rows = _bounded_rows(workbook, sheet, url, budget)
-    header: list[str] | None = None
-    first: list = []
-    for _ in range(HEADER_SCAN_ROWS):
-        row = next(rows, None)
-        if row is None:
-            break
-        first.append(row)
-        if any(norm(v) == "firm name" for v in row):
-            header = [cell(v) for v in row]
-            break
-    if header is None:
-        raise CollectError(
-            f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(first[0] if first else [])}"
-        )
-    lower = [h.lower() for h in header]
-    firm_col = lower.index("firm name")
-    group_col = _header_index(header, "group", "firm group")
-    period_col = _header_index(header, "reporting period", "submission date")
-    freq_col = _header_index(header, "reporting frequency")
-    columns: dict[str, int] = {}
-    table = Table(sheet, {})
-    for key, test in wanted.items():
-        for index, text in enumerate(lower):
-            if text and test(text):
-                columns[key] = index
-                table.columns[key] = header[index]
-                break
-    if not columns:
-        raise CollectError(f"expected columns like {shown(wanted)} in sheet {sheet!r} of {url}; found columns {shown(header, 20)}")
-
-    def at(row, index):
-        return row[index] if index is not None and index < len(row) else None
-
-    for row in rows:
-        firm = cell(at(row, firm_col))
-        if not firm:
-            continue
-        group = cell(at(row, group_col))
-        entry = Row(
-            firm, None if group.lower() in NO_GROUP else group, cell(at(row, period_col)) or None,
-            cell(at(row, freq_col)) or None, {key: at(row, index) for key, index in columns.items()},
-        )
-        seen = table.rows.get(firm)
-        if seen is not None and repeats:
-            table.repeats.setdefault(firm, [seen]).append(entry)
-            continue
-        if seen is not None:
-            # A firm that changed its reporting period appears once per period (2023 H2: Kensington
-            # Mortgage Company Limited, 2023-04-01 to 2023-09-30 and 2023-07-01 to 2023-12-31). One
-            # point per publication period: the row of the later reporting period (ISO dates sort as
-            # text); the point's note names the other. Two rows for the same period cannot be told apart.
-            if not entry.period or not seen.period or entry.period == seen.period:
-                raise CollectError(f"firm {firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
-            keep, other = (entry, seen) if entry.period > seen.period else (seen, entry)
-            keep.others = sorted({*seen.others, *entry.others, other.period})
-            entry = keep
-        table.rows[firm] = entry
-    if not table.rows:
-        raise CollectError(f"sheet {sheet!r} of {url} has a header but no firm rows — the table is empty")
-    return table
-
-
-def _group_test(group: str):
-    name = group.lower()
-    # "Banking and credit cards" or "Banking and credit cards (per 1,000 accounts)"
-    return lambda text: text == name or (text.startswith(name) and text[len(name):].lstrip().startswith("("))
-
-
-def read_trading_names(workbook, sheet: str, url: str, budget: Budget) -> dict[str, tuple[str | None, list[str], str | None]]:
-    """firm name → (FRN, other trading names, group). Older sheets have no FRN column."""
-    table = read_table(workbook, sheet, url, {
-        "frn": lambda t: t in ("frn", "firm reference number"),
-        "names": lambda t: "trading name" in t,
-    }, budget, repeats=True)
-    out = {}
-    for firm, row in table.rows.items():
-        if firm in table.repeats:
-            # One name, several register entries (2025 H1: two sole traders named alike): the name does not
-            # say which FRN a figure belongs to, so none is used.
-            out[firm] = (None, [], row.group)
-            continue
-        raw = row.values.get("frn")
-        frn = None
-        if raw is not None and cell(raw):
-            text = cell(raw)
-            frn = str(int(raw)) if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() else text
-            if not re.fullmatch(r"[A-Za-z0-9]{1,20}", frn):
-                raise CollectError(f"FRN of {firm!r} in sheet {sheet!r} of {url} is {text[:40]!r}, not a register number")
-        # Trading names include freephone numbers ("0800 123 5789"); they are not brands and would read
-        # as personal data, so such entries are left out.
-        brands = [b for b in (cell(part) for part in cell(row.values.get("names")).split(","))
-                  if b and b != firm and not find_personal_data(b)]
-        out[firm] = (frn, list(dict.fromkeys(b[:300] for b in brands)), row.group)
-    return out
-
-
-# --------------------------------------------------------------------------- providers
-
-
-def _fold(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
-
-
-class Registry:
-    """The providers as this run changes them: matched by FRN, exact source name, folded name."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.source = ctx.source.id
-        self.stored = ctx.dataset.providers
-        self.current: dict[str, m.Provider] = {}
-        self.by_frn: dict[str, str] = {}
-        self.by_name: dict[str, str] = {}
-        self.by_fold: dict[str, str] = {}
-        self.no_frn: set[str] = set()
-        for provider in self.stored.values():
-            self._index(provider)
-
-    def _index(self, provider: m.Provider) -> None:
-        for ident in provider.identifiers:
-            if ident.scheme == m.IdentifierScheme.fca_frn:
-                self.by_frn.setdefault(ident.value, provider.id)
-        for entry in provider.source_names:
-            if entry.source == self.source:
-                self.by_name.setdefault(entry.name, provider.id)
-                self.by_fold.setdefault(_fold(entry.name), provider.id)
-
-    def get(self, pid: str) -> m.Provider:
-        return self.current.get(pid) or self.stored[pid]
-
-    def _new_id(self, firm: str, frn: str | None) -> str:
-        base = slug(firm)[:MAX_PROVIDER_SLUG].strip("-") or "firm"
-        taken = lambda pid: pid in self.stored or pid in self.current  # noqa: E731
-        if not taken(base):
-            return base
-        if frn and not taken(f"{base}-frn{frn.lower()}"):
-            return f"{base}-frn{frn.lower()}"
-        number = 2
-        while taken(f"{base}-{number}"):
-            number += 1
-        return f"{base}-{number}"
-
-    def resolve(self, firm: str, frn: str | None, brands: list[str], group: str | None,
-                sectors: set[m.Sector], response: Response) -> str:
-        pid = (self.by_frn.get(frn) if frn else None) or self.by_name.get(firm) or self.by_fold.get(_fold(firm))
-        if pid is None:
-            pid = self._new_id(firm, frn)
-            provider = m.Provider(
-                id=pid, name=firm, country="GB", sectors=sorted(sectors, key=lambda s: s.value), group=group,
-                source_names=[m.SourceName(source=self.source, name=firm)],
-                provenance=self.ctx.provenance(response),
-            )
-        else:
-            provider = self.get(pid).model_copy(deep=True)
-            holder = self.by_name.get(firm)
-            if holder not in (None, pid):
-                pass  # matched by FRN, but another provider holds this exact name: one name, one provider
-            elif not any(e.source == self.source and e.name == firm for e in provider.source_names):
-                provider.source_names = [*provider.source_names, m.SourceName(source=self.source, name=firm)]
-            if provider.provenance.collected_by == f"collector:{MODULE}":
-                # Sectors only grow on providers this collector made; hand-made ones keep their curated sectors.
-                merged = set(provider.sectors) | sectors
-                provider.sectors = sorted(merged, key=lambda s: s.value)
-            if provider.group is None and group:
-                provider.group = group
-        if frn and not any(i.scheme == m.IdentifierScheme.fca_frn and i.value == frn for i in provider.identifiers):
-            provider.identifiers = [*provider.identifiers, m.Identifier(scheme=m.IdentifierScheme.fca_frn, value=frn)]
-        known = set(provider.brands) | {provider.name}
-        new_brands = [b for b in brands if b not in known]
-        if new_brands:
-            provider.brands = [*provider.brands, *new_brands]
-        if frn is None:
-            self.no_frn.add(pid)
-        self.current[pid] = provider
-        self._index(provider)
-        return pid
-
-    def records(self) -> list[Record]:
-        out = []
-        for pid, provider in sorted(self.current.items()):
-            if provider.provenance.collected_by == f"collector:{MODULE}":
-                has_frn = any(i.scheme == m.IdentifierScheme.fca_frn for i in provider.identifiers)
-                provider.note = (
-                    "One firm of the FCA firm-level complaints data, identified by its FRN from the workbook's "
-                    "Trading Names sheet; `source_names` lists every name the firm had in the workbooks."
-                    if has_frn else
-                    "One firm of the FCA firm-level complaints data. No FRN: the workbook's Trading Names sheet does "
-                    "not give one for this firm, so it is matched by name only (a rename would not be recognised)."
-                )
-            stored = self.stored.get(pid)
-            if stored is None or stored.model_dump() != provider.model_dump():
-                out.append(Record("providers", provider))
-        return out
-
-
-def rule_pledge(ctx: Context, provider_id: str) -> m.Pledge:
-    return m.Pledge(
-        id=f"{provider_id}--fca-disp-8-week-final-response",
-        provider=provider_id,
-        title=RULE_TITLE,
-        kind=m.PledgeKind.rule,
-        category=m.PledgeCategory.complaint_handling,
-        text=RULE_TEXT,
-        language="en",
-        channels=[m.Channel.any],
-        terms=[m.PledgeTerm(
-            event="final response (or a written response explaining the delay) sent within eight weeks of receiving the complaint",
-            metric=m.PledgeMetric.complaint_resolution_time, comparator=m.Comparator.at_most, threshold=56,
-            unit=m.TermUnit.calendar_days, target_share_pct=100,
-        )],
-        note=RULE_NOTE,
-        provenance=m.Provenance(
-            publisher="Financial Conduct Authority (FCA)", url=RULE_URL, title="FCA Handbook, DISP 1.6 Complaints time limit rules",
-            retrieved=RULE_RETRIEVED, licence=ctx.source.licence, collected_by=f"collector:{MODULE}",
-        ),
-    )
 
 
 # --------------------------------------------------------------------------- figures
@@ -496,14 +162,17 @@ def _tables(ctx: Context, period: str | None, response: Response):
         groups = [str(g) for g in ctx.params.get("product_groups") or PRODUCT_GROUPS]
         sheets = find_sheets(list(workbook.sheetnames))
         wanted = {g: _group_test(g) for g in groups}
-        tables = {role: read_table(workbook, sheets[role], response.url, wanted, budget) for role in TABLE_ROLES if role in sheets}
+        # MAX_ROWS is read here, at call time, so that a test (or a caller) can lower this module's bound.
+        tables = {role: read_table(workbook, sheets[role], response.url, wanted, budget, max_rows=MAX_ROWS)
+                  for role in TABLE_ROLES if role in sheets}
         if "consumer_credit" in sheets:
             tables["consumer_credit"] = read_table(workbook, sheets["consumer_credit"], response.url, {
                 "received": lambda t: "received" in t or "opened" in t,
                 "closed": lambda t: "closed" in t,
                 "upheld": lambda t: "upheld" in t,
-            }, budget)
-        trading = read_trading_names(workbook, sheets["trading_names"], response.url, budget) if "trading_names" in sheets else {}
+            }, budget, max_rows=MAX_ROWS)
+        trading = (read_trading_names(workbook, sheets["trading_names"], response.url, budget, MAX_ROWS)
+                   if "trading_names" in sheets else {})
         check_proportions(tables, response.url)
     finally:
         workbook.close()
@@ -660,7 +329,7 @@ def _cc_upheld_is_count(table: Table) -> bool:
 
 
 def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    from ..dataset import period_sort_key
+    from ..periods import period_sort_key
 
     registry = Registry(ctx)
     records: list[Record] = []

@@ -21,8 +21,19 @@ import itertools
 
 from .. import models as m
 from .common import (
-    load_files, Budget, CollectError, Context, Record, Response, cell, fraction_to_pct, norm, open_workbook, parse_number,
-    sheet_rows, shown,
+    Budget,
+    CollectError,
+    Context,
+    Record,
+    Response,
+    cell,
+    fraction_to_pct,
+    load_files,
+    norm,
+    open_workbook,
+    parse_number,
+    sheet_rows,
+    shown,
 )
 
 MODULE = "fos_xlsx"

@@ -9,7 +9,7 @@ the SHA-256 is that of the bytes read, and nothing is fetched from the network.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +23,7 @@ class LocalFiles:
 
     def __init__(self, folder: Path, now: datetime | None = None):
         self.folder = Path(folder)
-        self.now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.now = (now or datetime.now(UTC)).replace(microsecond=0)
 
     def path_for(self, url: str) -> Path:
         name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])

@@ -18,10 +18,22 @@ params: ``base_url``; ``files: [{path}]`` or ``link_pattern``; the bounds on wha
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .. import models as m
-from .common import load_files, process_files, CollectError, Context, Record, Response, cell, parse_number, parse_quarter, read_csv_rows, shown
+from .common import (
+    CollectError,
+    Context,
+    Record,
+    Response,
+    cell,
+    load_files,
+    parse_number,
+    parse_quarter,
+    process_files,
+    read_csv_rows,
+    shown,
+)
 
 MODULE = "ofcom_csv"
 # words in a table title → the service name stored on the statistics (first match wins)

@@ -28,7 +28,18 @@ from __future__ import annotations
 import re
 
 from .. import models as m
-from .common import CollectError, Context, Record, Response, cell, load_files, parse_number, process_files, read_csv_rows, shown
+from .common import (
+    CollectError,
+    Context,
+    Record,
+    Response,
+    cell,
+    load_files,
+    parse_number,
+    process_files,
+    read_csv_rows,
+    shown,
+)
 
 MODULE = "tidy_csv"
 PERIOD_FORMATS = {

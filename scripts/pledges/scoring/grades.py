@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .. import models as m
 from . import method as M
+from .messages import Message, Verbatim
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,9 @@ def grade_pledge(pledge: m.Pledge) -> Grade:
     # specific: a named service event
     if terms:
         events = "; ".join(sorted({t.event for t in terms}))
-        criteria.append(Criterion("specific", True, f"names the service event: {events}", P["specific"]))
+        criteria.append(Criterion("specific", True, Message("criterion-specific", events=Verbatim(events)), P["specific"]))
     else:
-        criteria.append(Criterion("specific", False, "no terms: the text names no service event", 0))
+        criteria.append(Criterion("specific", False, Message("criterion-no-event"), 0))
 
     # measurable: a statistic or customer reports can test a term's metric
     testable = [t for t in terms if M.METRIC_MAPPING[t.metric].statistic is not None or M.METRIC_MAPPING[t.metric].reports_can_test]
@@ -66,9 +67,9 @@ def grade_pledge(pledge: m.Pledge) -> Grade:
                        else f"{t.metric.value} → customer reports")
         criteria.append(Criterion("measurable", True, "testable: " + "; ".join(sorted(set(how))), P["measurable"]))
     elif terms:
-        criteria.append(Criterion("measurable", False, f"no statistic or report can test {', '.join(_metrics(pledge))}", 0))
+        criteria.append(Criterion("measurable", False, Message("criterion-not-measurable", metrics=", ".join(_metrics(pledge))), 0))
     else:
-        criteria.append(Criterion("measurable", False, "no terms: nothing to measure", 0))
+        criteria.append(Criterion("measurable", False, Message("criterion-nothing-to-measure"), 0))
 
     # time-bound: a deadline in a time unit
     timed = [t for t in terms if t.unit.value in M.TIME_UNITS]
@@ -76,16 +77,16 @@ def grade_pledge(pledge: m.Pledge) -> Grade:
         deadlines = "; ".join(sorted({f"{t.comparator.value} {t.threshold:g} {t.unit.value}" for t in timed}))
         criteria.append(Criterion("time-bound", True, f"deadline: {deadlines}", P["time-bound"]))
     else:
-        criteria.append(Criterion("time-bound", False, "no deadline in the terms" if terms else "no terms: no deadline", 0))
+        criteria.append(Criterion("time-bound", False, Message("criterion-no-deadline") if terms else Message("criterion-no-terms-deadline"), 0))
 
     # backed: compensation; automatic beats on request
     payments = {t.compensation.payment for t in terms if t.compensation is not None}
     if m.Payment.automatic in payments:
-        criteria.append(Criterion("backed", True, "compensation paid automatically, without a claim", P["backed-automatic"]))
+        criteria.append(Criterion("backed", True, Message("criterion-backed-automatic"), P["backed-automatic"]))
     elif m.Payment.on_request in payments:
-        criteria.append(Criterion("backed", True, "compensation paid on request (a claim is needed)", P["backed-on-request"]))
+        criteria.append(Criterion("backed", True, Message("criterion-backed-on-request"), P["backed-on-request"]))
     else:
-        criteria.append(Criterion("backed", False, "no compensation when the pledge is missed", 0))
+        criteria.append(Criterion("backed", False, Message("criterion-not-backed"), 0))
 
     # independently verifiable
     independent = sorted({M.METRIC_MAPPING[t.metric].independent_measure for t in terms
@@ -93,7 +94,7 @@ def grade_pledge(pledge: m.Pledge) -> Grade:
     if independent:
         criteria.append(Criterion("independently-verifiable", True, "; ".join(independent), P["independently-verifiable"]))
     else:
-        reason = "no one other than the provider publishes or could publish this measure" if terms else "no terms: nothing to verify"
+        reason = Message("criterion-not-verifiable") if terms else Message("criterion-nothing-to-verify")
         criteria.append(Criterion("independently-verifiable", False, reason, 0))
 
     points = sum(c.points for c in criteria)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from .. import models as m
-from ..dataset import period_start
+from ..periods import period_end, period_key, period_start, series_version
 from . import method as M
-from .periods import period_end, period_key, series_version
+from .messages import Message
 
 
 @dataclass(frozen=True)
@@ -167,19 +167,19 @@ def pledge_verdicts(
     """stats_by_metric: this pledge's provider's statistics, by metric."""
     result = PledgeVerdicts()
     if not pledge.terms:
-        result.latest = Verdict(None, "not-measurable", "no measurable terms: no event, deadline or target to test")
+        result.latest = Verdict(None, "not-measurable", Message("verdict-not-measurable"))
         return result
     start = start_date(pledge)
     if start and start > today:
-        what = "promised for" if pledge.kind == m.PledgeKind.announcement else "takes effect on"
-        result.latest = Verdict(None, "not-yet-rated", f"{what} {start.isoformat()}: not due yet")
+        key = "not-due-promised" if pledge.kind == m.PledgeKind.announcement else "not-due-effective"
+        result.latest = Verdict(None, "not-yet-rated", Message(key, date=start.isoformat()))
         return result
     mapped = [t for t in pledge.terms if M.METRIC_MAPPING[t.metric].statistic is not None]
     unmapped = sorted({t.metric.value for t in pledge.terms if M.METRIC_MAPPING[t.metric].statistic is None})
     if not mapped:
         result.latest = Verdict(
             None, "no-data",
-            f"no published statistic measures {', '.join(unmapped)} for this provider yet; customer reports can be sent",
+            Message("no-statistic-measures", metrics=", ".join(unmapped)),
         )
         return result
 
@@ -220,16 +220,17 @@ def pledge_verdicts(
         metrics = ", ".join(sorted({M.METRIC_MAPPING[t.metric].statistic.value for t in mapped}))
         if start and today < start + timedelta(days=M.NOT_YET_RATED_GRACE_DAYS):
             result.latest = Verdict(None, "not-yet-rated",
-                                    f"started {start.isoformat()}; no figure ({metrics}) published for a period since then yet")
+                                    Message("started-no-figure", date=start.isoformat(), metrics=metrics))
         else:
-            since = f" since {start.isoformat()}" if start else ""
-            result.latest = Verdict(None, "no-data", f"nothing published{since} that could test it (looked for {metrics})")
+            reason = (Message("nothing-published-since", date=start.isoformat(), metrics=metrics) if start
+                      else Message("nothing-published", metrics=metrics))
+            result.latest = Verdict(None, "no-data", reason)
         return result
 
     latest = verdicts[-1]
     end = window(pledge)[1]
     if end and end < today:
-        latest = replace(latest, reason=f"pledge ended {end.isoformat()}; last verdict: {latest.reason}")
+        latest = replace(latest, reason=Message("pledge-ended", date=end.isoformat(), reason=latest.reason))
         verdicts[-1] = latest
     result.verdicts = [replace(v, comparable=(v.series_version == latest.series_version)) for v in verdicts]
     result.latest = result.verdicts[-1]

@@ -39,7 +39,7 @@ class Tree:
         removed = 0
         if not self.root.exists():
             return 0
-        for dirpath, dirnames, filenames in os.walk(self.root, topdown=False):
+        for dirpath, _dirnames, filenames in os.walk(self.root, topdown=False):
             for name in filenames:
                 path = Path(dirpath) / name
                 if path not in self.written:

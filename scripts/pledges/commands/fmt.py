@@ -1,64 +1,24 @@
-"""`pledges check` and `pledges fmt`."""
+"""`pledges fmt`: rewrite each valid record in the canonical format (or, with --check, show what would change)."""
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import os
 import sys
 from pathlib import Path
 
-from .dataset import Dataset, check_characters, load_dataset, load_file, printable, scan_data_folder, today_default
-from .yamlio import dump_record, link_under, write_atomic
+from ..dataset import Dataset, check_characters, load_file, printable, scan_data_folder
+from ..yamlio import dump_record, link_under, write_atomic
+from . import data_arg
+from .paths import resolved
 
 
-def _resolved(path) -> str:
-    try:
-        return str(Path(path).resolve())
-    except (OSError, RuntimeError):  # a link loop: compare as given
-        return str(Path(path).absolute())
-
-
-def _selected(problems, paths):
-    if not paths:
-        return problems
-    wanted = {_resolved(p) for p in paths}
-    return [p for p in problems if _resolved(p.path) in wanted]
-
-
-def _today(args):
-    try:
-        return args.today or today_default()
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return None
-
-
-def run_check(args) -> int:
-    missing = [path for path in args.paths if not Path(path).is_file()]
-    for path in missing:
-        print(printable(f"{path}:1:1: no such file — check the path (files are given relative to the current folder)"))
-    if missing:
-        return 1
-    today = _today(args)
-    if today is None:
-        return 2
-    dataset = load_dataset(args.data, today)
-    data_root = _resolved(args.data)
-    outside = [p for p in args.paths if not Path(_resolved(p)).is_relative_to(data_root)]
-    for path in outside:
-        print(printable(f"{path}:1:1: file is not inside the data folder {args.data} — pass --data or a file under it"))
-    if outside:
-        return 1
-    problems = _selected(dataset.problems, args.paths)
-    for problem in problems:
-        print(problem)
-    if problems:
-        files = len({p.path for p in problems})
-        print(f"{len(problems)} problem(s) in {files} file(s); {dataset.files} file(s) checked", file=sys.stderr)
-        return 1
-    counts = ", ".join(f"{len(items)} {kind}" for kind, items in dataset.loaded.items() if items)
-    print(f"ok: {dataset.files} files checked ({counts}), no problems")
-    return 0
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    data_arg(parser)
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; fail and print the diff if a file is not canonical")
+    parser.add_argument("paths", nargs="*", type=Path, help="only these files")
 
 
 def _read_raw(path: Path) -> bytes | None:
@@ -69,7 +29,7 @@ def _read_raw(path: Path) -> bytes | None:
         return None
 
 
-def run_fmt(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """Rewrite each valid record canonically. Invalid files are left alone and reported.
 
     Canonical means: the text `dump_record` writes, UTF-8 without a byte-order mark, LF line endings.
@@ -80,7 +40,7 @@ def run_fmt(args) -> int:
     if not root.is_dir():
         print(printable(f"{root}:1:1: data folder not found — pass --data DIR pointing at the folder with providers/, pledges/ …"))
         return 1
-    wanted = {_resolved(p) for p in args.paths} if args.paths else None
+    wanted = {resolved(p) for p in args.paths} if args.paths else None
     paths, structure = scan_data_folder(root)
     problems = 0
     links = 0
@@ -93,7 +53,7 @@ def run_fmt(args) -> int:
     for kind, path in paths:
         if kind is None or path.suffix != ".yaml":
             continue  # `pledges check` reports these; there is nothing to format
-        if wanted is not None and _resolved(path) not in wanted:
+        if wanted is not None and resolved(path) not in wanted:
             continue
         link = link_under(root, path)
         if link is not None:

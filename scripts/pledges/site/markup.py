@@ -1,0 +1,203 @@
+"""Markup helpers shared by every generated page: values to text, links, grades, diffs, and the jinja2 setup.
+
+Contributor and publisher text is escaped here and only here (``md_escape`` is the environment's finalize,
+``html_link`` and ``word_diff`` escape what they wrap), so a template cannot forget it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from pledges.periods import period_start
+
+from ..scoring.messages import Message, Verbatim, template_of, value_text
+from .formats import fmt_num
+from .i18n import TEMPLATES, Translator
+
+VERDICTS = ("kept", "partly-kept", "broken", "not-yet-rated", "no-data", "not-measurable")
+SAFE_HREF = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+
+def val(obj: Any) -> Any:
+    """Enum → its value; everything else unchanged."""
+    return getattr(obj, "value", obj)
+
+
+def day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def period_key(period: str) -> tuple:
+    return (period_start(period), period)
+
+
+def safe_href(url: Any) -> str | None:
+    """Only absolute http(s) addresses ever become links; anything else (javascript: …) is shown as text."""
+    if isinstance(url, str) and SAFE_HREF.match(url.strip()):
+        return url.strip()
+    return None
+
+
+
+def trend_text(t: Translator, trend: Any, comparable: Any, lang: str) -> str:
+    """The trend against the previous period in words, with the score change when it is a number."""
+    if comparable is False:
+        return t("trend.not-comparable")
+    if trend is None or trend == "":
+        return t("trend.none")
+    if isinstance(trend, (int, float)) and not isinstance(trend, bool):
+        word = t("trend.up") if trend > 0 else t("trend.down") if trend < 0 else t("trend.flat")
+        sign = "+" if trend > 0 else "−" if trend < 0 else "±"
+        return f"{word} ({sign}{fmt_num(abs(trend), lang, 1)})"
+    return t.term("trend", trend)
+
+
+def yaml_title(text: str) -> Markup:
+    """A front-matter title: HTML-escaped (themes print it raw) and JSON-quoted (valid YAML)."""
+    return Markup(json.dumps(escape(str(text)), ensure_ascii=True))
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """Word-level diff of two wordings as HTML with <del>/<ins>; every word escaped.
+
+    Words are compared without the white space between them (matching lone spaces would splice
+    unrelated words together), and the parts are joined with single spaces.
+    """
+    a, b = old.split(), new.split()
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
+    return Markup(" ".join(parts))
+
+
+# Spreadsheet formula injection (OWASP, "CSV Injection"): a cell that starts with = + - @ (or their full-width
+# forms) is run as a formula by Excel, LibreOffice or Sheets, and OWASP adds TAB and CR (ASVS: NUL), which
+# importers strip before they look; so contributor or publisher text like "=HYPERLINK(...)" or "-5 days"
+# could run when a reader opens a download. OWASP's rule is applied where a spreadsheet could see a cell begin: at the start of the text,
+# and also after an embedded separator or line break (, ; TAB CR LF), because a spreadsheet that splits on
+# its own locale's separator (Dutch Excel: ";") or misreads the quoting starts a new cell there. A single
+# quote goes before such a formula character (spaces before it are looked past, as importers trim them):
+# the text reads the same and is never evaluated. Every text cell is also wrapped in double quotes, inner
+# quotes doubled. Numbers stay bare and numeric: an int or float is a figure from the validated data or the
+# scores (data values are >= 0 by rule; a trend may be negative, and -1.2 is a number, never a formula),
+# while text that merely looks numeric ("-5 days", "-5") is text and is neutralised. Only CSV changes: the
+
+def html_link(href: Any, text: Any) -> Markup:
+    """A link only for http(s) addresses; otherwise the text alone. Both escaped."""
+    safe = safe_href(href)
+    if safe:
+        return Markup(f'<a href="{escape(safe)}" rel="nofollow noopener">{escape(str(text))}</a>')
+    return Markup(escape(str(text)))
+
+
+def html_grade(grade: Any) -> Markup:
+    if grade:
+        g = escape(str(grade))
+        return Markup(f'<span class="pt-grade pt-grade-{g}">{g}</span>')
+    return Markup('<span class="pt-grade">—</span>')
+
+
+
+
+# HTML-significant characters and Markdown's link and code syntax, as character references:
+# contributor text renders the same, but can never become markup, in HTML blocks or in Markdown.
+_MD_ESCAPES = str.maketrans({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "[": "&#91;", "]": "&#93;",
+    "`": "&#96;", "\\": "&#92;",
+})
+
+
+def md_escape(value: Any) -> Markup:
+    """Escape a value for a generated Markdown page (HTML and Markdown syntax); Markup passes through."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(str(value).translate(_MD_ESCAPES))
+
+
+def in_language(value: Any, text_lang: str | None, page_lang: str) -> Markup:
+    """Text in a known language on a page: marked with its own ``lang`` when that differs from the page's, so a
+    Dutch page never shows unmarked English. A generated sentence (a Message) is rendered in the page's language."""
+    if value is None or value == "":
+        return Markup("")
+    if isinstance(value, Message):
+        return message_html(value, page_lang)
+    text = md_escape(value)
+    if not text_lang or text_lang == page_lang:
+        return text
+    return Markup(f'<span lang="{escape(text_lang)}">{text}</span>')
+
+
+def message_html(message: Message, lang: str) -> Markup:
+    """A generated sentence in ``lang`` as page markup: every value escaped, quoted text marked with its language."""
+    def html(value: Any) -> Markup:
+        if isinstance(value, Message):
+            return message_html(value, lang)
+        if isinstance(value, Verbatim):
+            text = md_escape(value.text)
+            return text if value.lang == lang else Markup(f'<span lang="{escape(value.lang)}">{text}</span>')
+        if isinstance(value, (list, tuple)):
+            return Markup("; ").join(html(v) for v in value)
+        return md_escape(value_text(value, lang))
+
+    values = {name: html(value) for name, value in message.values.items()}
+    return Markup(md_escape(template_of(message.key, lang)).format(**values))
+
+
+@jinja2.pass_context
+def _finalize(context: Any, value: Any) -> Markup:
+    """Every printed value: a Message in the page's language, then escaped (see md_escape)."""
+    if isinstance(value, Message):
+        return message_html(value, context.get("lang") or "en")
+    return md_escape(value)
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["yaml_title"] = yaml_title
+    env.filters["href"] = safe_href
+    env.filters["val"] = val
+    env.filters["day"] = lambda v: (day(v).isoformat() if day(v) else "")
+    return env
+
+
+def verdict_class(v: Any) -> str:
+    return f"pt-verdict pt-v-{v if v in VERDICTS else 'not-yet-rated'}"
+
+
+def html_verdict(t: Translator, v: Any) -> Markup:
+    """A verdict word in the page's language, coloured by its class."""
+    return Markup(f'<span class="{verdict_class(v)}">{escape(t.term("verdict", v))}</span>')
+
