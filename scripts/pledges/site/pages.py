@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import charts
+from . import charts, compare, embeds, freshness, listpages, searchtext, summary
 from .formats import fmt_money
 from .i18n import LANGUAGES, REPO_ROOT, Translator
 from .markup import (
@@ -44,11 +44,12 @@ HUBS = ("sectors", "providers", "pledges", "metrics", "methodology", "sources", 
 class PageWriter:
     """Renders one language's pages into <gen>/docs/<lang>/."""
 
-    def __init__(self, model: SiteModel, env: Any, gen_root: Path, search_bulk: bool):
+    def __init__(self, model: SiteModel, env: Any, gen_root: Path, search_bulk: bool, static: Tree | None = None):
         self.m = model
         self.env = env
         self.gen_root = Path(gen_root)
         self.search_bulk = search_bulk
+        self.static = static if static is not None else Tree(self.gen_root / "static")
 
     def page_context(self, lang: str, path: str) -> dict:
         # "providers/bt.md" and "providers/index.md" become the URLs providers/bt/ and providers/
@@ -75,26 +76,35 @@ class PageWriter:
                   # contributor and generated text kept in English, and text in a pledge's own language
                   "en": lambda v: in_language(v, "en", lang),
                   "quote": lambda v, text_lang: in_language(v, text_lang, lang)}
+        common.update(summary.template_globals(m, t))
+        common.update(freshness.template_globals(m, t))
 
         def page(path: str, template: str, **values) -> None:
             ctx = dict(common)
             ctx.update(self.page_context(lang, path))
             ctx.update(values)
-            docs.write(path, env.get_template(template).render(ctx))
+            docs.write(path, searchtext.spaced(env.get_template(template).render(ctx)))
 
-        page("index.md", "home.md.j2", boards=m.boards)
+        page("index.md", "home.md.j2", boards=m.boards, glance=summary.glance(m), home_boards=summary.home_boards(m.boards))
         sectors = sorted({b["sector"] for b in m.boards})
         page("sectors/index.md", "sectors.md.j2", sectors=sectors)
         for sector in sectors:
             page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
                  boards=[b for b in m.boards if b["sector"] == sector])
-        page("providers/index.md", "providers.md.j2")
+        provider_pages = listpages.split("providers", list(m.providers.items()), lambda kv: kv[1].name)
+        for lp in provider_pages:
+            page(lp.path, "providers.md.j2", list_pages=provider_pages, list_page=lp)
+        page("compare/index.md", "compare.md.j2", **compare.page_values(t, m.boards))
         provider_template = "provider.md.j2"
         for pid, provider in m.providers.items():
-            page(f"providers/{pid}.md", provider_template, p=provider, charts=self.provider_charts(pid, t, lang),
+            provider_charts = self.provider_charts(pid, t, lang)
+            page(f"providers/{pid}.md", provider_template, p=provider, charts=provider_charts,
                  as_of=m.as_of_provider(pid), sources_used=self.sources_used(pid))
-        page("pledges/index.md", "pledges.md.j2", rows=[pledge_row(m, p) for pid in m.providers
-                                                         for p in m.pledges_of.get(pid, [])])
+            embeds.write_embeds(self.static, t, lang, pid, provider_charts, m.site_url)
+        pledge_rows = [pledge_row(m, p) for pid in m.providers for p in m.pledges_of.get(pid, [])]
+        pledge_pages = listpages.split("pledges", pledge_rows, lambda r: m.providers[r["provider"]].name)
+        for lp in pledge_pages:
+            page(lp.path, "pledges.md.j2", rows=lp.rows, list_pages=pledge_pages, list_page=lp)
         for pledge in m.pledges.values():
             if pledge.provider not in m.providers:
                 continue
@@ -108,7 +118,7 @@ class PageWriter:
                  rows=m.latest_per_series(m.stats_by_metric[metric]))
         from .scores import methodology
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
-        page("sources/index.md", "sources.md.j2", rows=m.source_rows())
+        page("sources/index.md", "sources.md.j2", rows=m.source_rows(), fresh=freshness.by_source(m))
         page("changelog/index.md", "changelog.md.j2", rows=m.changelog_rows()[:500])
         page("reports/index.md", "reports.md.j2", views=m.reports.all)
         page("downloads/index.md", "downloads.md.j2", tables=TOP_TABLES)
@@ -150,15 +160,16 @@ class PageWriter:
                      values=", ".join(f"{p} {fmt_num(v, lang)}" for p, v in zip(periods, values, strict=True)),
                      averages=", ".join(f"{p} {fmt_num(a, lang)}" for p, a in zip(periods, averages, strict=True) if a is not None)
                      or t("word.none"))
-            svg = charts.line_chart(chart_id, periods, values, averages, title, desc,
-                                    t("chart.legend_provider"), t("chart.legend_average"))
+            args = (chart_id, periods, values, averages, title, desc, t("chart.legend_provider"),
+                    t("chart.legend_average"))
+            svg = charts.line_chart(*args)
             breaks = []
             source = self.m.sources.get(stats[-1].source)
             if source:
                 breaks = [b for b in source.method_breaks if periods[0] < b.period <= periods[-1]]
             out.append({"id": chart_id, "label": label, "metric": metric, "service": service, "stats": stats,
                         "svg": Markup(svg), "lower_better": metric in LOWER_IS_BETTER, "breaks": breaks,
-                        "versions": any(st.series_version for st in stats)})
+                        "versions": any(st.series_version for st in stats), "args": args})
         return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import finder
 from .i18n import Translator
 from .markup import day, val
 
@@ -230,6 +231,7 @@ def write_tables(static: Tree, m: SiteModel) -> None:
     for metric, stats in m.stats_by_metric.items():
         write_table(static, Table(f"metrics/{metric}", STATISTICS_TABLE, STATISTICS_TABLE.rows(m, m.latest_per_series(stats))))
     static.write("data/datapackage.json", datapackage([top[path] for path, _ in TOP_TABLES], m.version))
+    static.write(finder.INDEX_PATH, finder.index_json(m.providers.values()))
 
 
 def datapackage(tables: list[Table], version: str) -> str:
