@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import yaml
+
 from pledges.site.i18n import REPO_ROOT
 
 EXCLUDED = "search:\n  exclude: true\n"

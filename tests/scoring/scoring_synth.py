@@ -83,7 +83,7 @@ class Synth:
     responses: dict = field(default_factory=dict)
     corrections: dict = field(default_factory=dict)
 
-    def add(self, *records) -> "Synth":
+    def add(self, *records) -> Synth:
         for record in records:
             kind = "statistics" if isinstance(record, m.Statistic) else m.KIND_OF_MODEL[type(record)]
             getattr(self, kind)[record.id] = record

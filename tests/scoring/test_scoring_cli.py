@@ -6,10 +6,10 @@ import json
 from argparse import Namespace
 from pathlib import Path
 
+from scoring_synth import TODAY, complaints_board, pledge, term
+
 from pledges.cli import main
 from pledges.scoring.report import run_score
-
-from scoring_synth import TODAY, complaints_board, pledge, term
 
 
 def write_board(tmp_path: Path) -> Path:

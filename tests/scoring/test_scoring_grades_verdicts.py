@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from scoring_synth import TODAY, Synth, pledge, provider, report, source, stat, term
 
 from pledges.scoring import compute
 from pledges.scoring import method as M
 from pledges.scoring.grades import grade_pledge
-
-from scoring_synth import TODAY, Synth, pledge, provider, report, source, stat, term
 
 
 def crit(grade, key):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from scoring_synth import TODAY, complaints_board, pledge, term
 
 from pledges import models as m
 from pledges.scoring import compute, methodology_markdown
 from pledges.scoring import method as M
-
-from scoring_synth import TODAY, complaints_board, pledge, term
 
 
 def weight_row(md: str, name: str) -> str:

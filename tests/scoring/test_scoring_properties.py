@@ -8,11 +8,10 @@ import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
 
 from pledges.scoring import compute
 from pledges.scoring import method as M
-
-from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
 
 # SCORING_EXAMPLES=1500 for a longer search (passes; ~40 s); the default keeps the suite fast.
 SETTINGS = settings(max_examples=int(os.environ.get("SCORING_EXAMPLES", "60")), deadline=None,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from scoring_synth import TODAY, Synth, complaints_board, pledge, provider, source, stat, term
 
 from pledges.scoring import compute
 from pledges.scoring import method as M
-
-from scoring_synth import TODAY, Synth, complaints_board, pledge, provider, source, stat, term
 
 
 def sector(data, pid, name="telecoms", today=TODAY):

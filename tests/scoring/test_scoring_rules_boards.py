@@ -8,12 +8,11 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
 
 from pledges import models as m
 from pledges.scoring import compute
 from pledges.scoring import method as M
-
-from scoring_synth import TODAY, Synth, pledge, provider, source, stat, term
 
 FCA = "fca-firm-level-complaints"
 BANKING = "Banking and credit cards"

@@ -45,13 +45,13 @@ from .. import models as m
 from ..dataset import Dataset, load_dataset, today_default
 from ..urls import url_problem
 from ..vocab import COLLECTORS
+from ..watch.report import summary_section
 from .common import CollectError, Context
 from .http import FetchError, HttpClient, Policy, Validator
 from .local import LocalFiles
 from .pipeline import collector, run
 from .save import Outcome, Result, save, status_path, validate
 from .series import to_records
-from ..watch.report import summary_section
 from .summary import _annotation, _append, summary_table
 
 
