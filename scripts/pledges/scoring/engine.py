@@ -90,7 +90,7 @@ def publisher_order_note(ctx: Context, scores: list[SectorScore], weights: dict[
                     rating[s.provider] = stat.value
         rated = [s for s in ranked if s.provider in rating]
         pairs = [[a.provider, b.provider] for i, a in enumerate(rated) for b in rated[i + 1:]
-                 if a.rank < b.rank and rating[a.provider] < rating[b.provider]]
+                 if (a.rank or 0) < (b.rank or 0) and rating[a.provider] < rating[b.provider]]
         if len(rated) < 2 or not pairs:
             continue
         used = sorted({name for s in rated for name in s.effective_weights},
@@ -135,7 +135,9 @@ def compute(dataset, today: date) -> Scoreboard:
         stats_by_provider_metric[stat.provider][stat.metric].append(stat)
     reports_by_pledge: dict[str, list[m.Report]] = defaultdict(list)
     for rid in sorted(reports):
-        reports_by_pledge[reports[rid].pledge].append(reports[rid])
+        pledge_id = reports[rid].pledge
+        if pledge_id is not None:  # a report about the provider, not one pledge, counts for no pledge
+            reports_by_pledge[pledge_id].append(reports[rid])
 
     grades: dict[str, Grade] = {}
     verdicts: dict[str, PledgeVerdicts] = {}
@@ -148,6 +150,15 @@ def compute(dataset, today: date) -> Scoreboard:
         )
 
     ctx = Context(providers, sources, statistics)
+    own_by_sector = _own_pledges_by_sector(board, pledges, providers)
+    _sector_boards(board, ctx, providers, own_by_sector, grades, verdicts, today)
+    _segment_boards(board, ctx, providers, today)
+    return board
+
+
+def _own_pledges_by_sector(board: Scoreboard, pledges: dict[str, m.Pledge],
+                           providers: dict[str, m.Provider]) -> dict[tuple[str, str], list[str]]:
+    """(provider, sector) → the ids of the provider's own pledges that count in that sector."""
     own_by_sector: dict[tuple[str, str], list[str]] = defaultdict(list)
     for pid in sorted(pledges):
         pledge = pledges[pid]
@@ -155,7 +166,13 @@ def compute(dataset, today: date) -> Scoreboard:
         if board.pledges[pid].counts_for_provider and provider is not None:
             for sector in pledge_sectors(pledge, provider):
                 own_by_sector[(pledge.provider, sector)].append(pid)
+    return own_by_sector
 
+
+def _sector_boards(board: Scoreboard, ctx: Context, providers: dict[str, m.Provider],
+                   own_by_sector: dict[tuple[str, str], list[str]], grades: dict[str, Grade],
+                   verdicts: dict[str, PledgeVerdicts], today: date) -> None:
+    """Every provider scored in each of its sectors, and one ranked board per sector and country."""
     boards: dict[tuple[str, str], list[SectorScore]] = defaultdict(list)
     for prov_id in sorted(providers):
         provider = providers[prov_id]
@@ -164,7 +181,6 @@ def compute(dataset, today: date) -> Scoreboard:
             result = evaluate(ctx, provider, sector, own_by_sector.get((prov_id, sector), []), grades, verdicts, today)
             board.providers[prov_id][sector] = result
             boards[(sector, provider.country)].append(result)
-
     for sector, country in sorted(boards):
         rows = rank(boards[(sector, country)], f"{sector} ({country})")
         board.scoreboards.append({"sector": sector, "country": country, "rows": rows})
@@ -172,7 +188,9 @@ def compute(dataset, today: date) -> Scoreboard:
         if note:
             board.board_notes[board_id(sector, country)] = note
 
-    # product-group boards: every provider with a figure of the group, by country
+
+def _segment_boards(board: Scoreboard, ctx: Context, providers: dict[str, m.Provider], today: date) -> None:
+    """Product-group boards: every provider with a figure of the group, by country."""
     members: dict[tuple[str, str], set[str]] = defaultdict(set)
     for (prov_id, segment), stats in ctx.by_provider_segment.items():
         if segment in M.SEGMENT_SECTORS and stats:
@@ -191,4 +209,3 @@ def compute(dataset, today: date) -> Scoreboard:
         note = publisher_order_note(ctx, results, M.PRODUCT_GROUP_WEIGHTS)
         if note:
             board.board_notes[bid] = note
-    return board

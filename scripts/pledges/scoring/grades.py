@@ -89,8 +89,7 @@ def grade_pledge(pledge: m.Pledge) -> Grade:
         criteria.append(Criterion("backed", False, Message("criterion-not-backed"), 0))
 
     # independently verifiable
-    independent = sorted({M.METRIC_MAPPING[t.metric].independent_measure for t in terms
-                          if M.METRIC_MAPPING[t.metric].independent_measure})
+    independent = sorted({measure for t in terms if (measure := M.METRIC_MAPPING[t.metric].independent_measure)})
     if independent:
         criteria.append(Criterion("independently-verifiable", True, "; ".join(independent), P["independently-verifiable"]))
     else:

@@ -40,7 +40,7 @@ def combine_components(components: dict[str, Component], weights: dict[str, floa
     if not present or total <= 0:
         return None, 0.0, {}
     eff = {n: weights[n] / total for n in present}
-    score = sum(eff[n] * present[n].value for n in present)
+    score = sum(eff[n] * value for n, c in present.items() if (value := c.value) is not None)
     uncertainty = sum(eff[n] * present[n].uncertainty for n in present)
     return score, uncertainty, eff
 
@@ -131,18 +131,7 @@ def _evaluate(ctx: Context, provider: m.Provider, result: SectorScore, stats, sc
         if latest:
             result.periods[f"{stat.source}/{stat.metric.value}"] = latest
 
-    reasons: list[str] = []  # Messages (a Message is its English text)
-    for name in M.REQUIRED_COMPONENTS:
-        if components[name].value is None:
-            reasons.append(Message("component-missing", component=Term("component", name), detail=components[name].detail))
-    covered = sum(weights[n] for n in eff)
-    if score is not None and covered + 1e-9 < M.MIN_WEIGHT_COVERED:
-        reasons.append(Message("coverage-too-low", covered=Pct(covered), minimum=Pct(M.MIN_WEIGHT_COVERED)))
-    if score is None and not reasons:
-        reasons.append(Message("no-component"))
-    base = customer_base_problem(provider, sector)
-    if base:
-        reasons.append(base)
+    reasons = _not_ranked_reasons(provider, sector, components, score, eff, weights)
     if reasons:
         result.not_ranked_reason = Message("join", parts=reasons)
         return result
@@ -154,35 +143,67 @@ def _evaluate(ctx: Context, provider: m.Provider, result: SectorScore, stats, sc
     result.uncertainty = uncertainty
     result.score = round(score, M.SCORE_DECIMALS)
 
-    # previous period, same method
-    prev_components, prev_score, _, _, _ = scorer(-2)
-    if prev_score is None or any(prev_components[n].value is None for n in M.REQUIRED_COMPONENTS):
-        result.previous_note = "no previous period with the required figures"
-        return result
-    result.previous_score = round(prev_score, M.SCORE_DECIMALS)
+    _compare_with_previous(result, components, score, scorer(-2))
+    return result
+
+
+def _not_ranked_reasons(provider: m.Provider, sector: str, components, score, eff, weights) -> list:
+    """Why the provider cannot be ranked on this board (Messages; empty when it can)."""
+    reasons: list = []  # Messages (a Message is its English text)
+    for name in M.REQUIRED_COMPONENTS:
+        if components[name].value is None:
+            reasons.append(Message("component-missing", component=Term("component", name), detail=components[name].detail))
+    covered = sum(weights[n] for n in eff)
+    if score is not None and covered + 1e-9 < M.MIN_WEIGHT_COVERED:
+        reasons.append(Message("coverage-too-low", covered=Pct(covered), minimum=Pct(M.MIN_WEIGHT_COVERED)))
+    if score is None and not reasons:
+        reasons.append(Message("no-component"))
+    base = customer_base_problem(provider, sector)
+    if base:
+        reasons.append(base)
+    return reasons
+
+
+def _series_breaks(components, prev_components, names) -> list[str]:
+    """A note per series whose method version differs between the two periods."""
     notes = []
-    now_present = {n for n, c in components.items() if c.value is not None}
-    prev_present = {n for n, c in prev_components.items() if c.value is not None}
-    if now_present != prev_present:
-        notes.append("different components present (" + ", ".join(sorted(now_present ^ prev_present)) + ")")
-    for name in sorted(now_present & prev_present):
-        now_series = {(s, mt, sv) for s, mt, svc, sv in components[name].series}
-        prev_series = {(s, mt, sv) for s, mt, svc, sv in prev_components[name].series}
-        now_versions = {(s, mt): sv for s, mt, sv in now_series}
-        for (s, mt, sv) in prev_series:
+    for name in sorted(names):
+        now_versions = {(s, mt): sv for s, mt, _, sv in components[name].series}
+        for s, mt, _, sv in prev_components[name].series:
             if (s, mt) in now_versions and now_versions[(s, mt)] != sv:
                 notes.append(f"series break in {s} {mt}: {sv} → {now_versions[(s, mt)]}")
+    return notes
+
+
+def _compare_with_previous(result: SectorScore, components, score, previous) -> None:
+    """The trend against the previous period, when it has the required figures on the same method."""
+    prev_components, prev_score, _, _, _ = previous
+    if prev_score is None or any(prev_components[n].value is None for n in M.REQUIRED_COMPONENTS):
+        result.previous_note = "no previous period with the required figures"
+        return
+    result.previous_score = round(prev_score, M.SCORE_DECIMALS)
+    now_present = {n for n, c in components.items() if c.value is not None}
+    prev_present = {n for n, c in prev_components.items() if c.value is not None}
+    notes = []
+    if now_present != prev_present:
+        notes.append("different components present (" + ", ".join(sorted(now_present ^ prev_present)) + ")")
+    notes += _series_breaks(components, prev_components, now_present & prev_present)
     if notes:
         result.previous_note = "not comparable: " + "; ".join(sorted(set(notes)))
     else:
         result.comparable_with_previous = True
         result.trend = round(score - prev_score, M.SCORE_DECIMALS)
-    return result
+
+
+def _raw(score: SectorScore) -> float:
+    """The unrounded score of an eligible provider (eligible means it has one)."""
+    assert score.raw_score is not None, score.provider
+    return score.raw_score
 
 
 def rank(scores: list[SectorScore], label: str) -> list[str]:
     """Rank the eligible scores in place (ties within precision share a rank); rows in display order."""
-    eligible = sorted((s for s in scores if s.eligible), key=lambda s: (-s.raw_score, s.provider))
+    eligible = sorted((s for s in scores if s.eligible), key=lambda s: (-_raw(s), s.provider))
     others = sorted((s for s in scores if not s.eligible), key=lambda s: s.provider)
     if len(eligible) < M.MIN_RANKED_PROVIDERS:
         for s in eligible:
@@ -197,7 +218,7 @@ def rank(scores: list[SectorScore], label: str) -> list[str]:
         position += 1
         while position < len(eligible):
             other = eligible[position]
-            gap = leader.raw_score - other.raw_score
+            gap = _raw(leader) - _raw(other)
             if gap <= leader.uncertainty + other.uncertainty + 1e-9 or round(gap, 9) < half:
                 group.append(other)
                 position += 1

@@ -84,11 +84,11 @@ def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
         if stat_days is not None and pledge_days is not None and abs(pledge_days - stat_days) > M.DEADLINE_TOLERANCE_DAYS:
             relation = "pledge-longer" if pledge_days > stat_days else "pledge-shorter"
         if value >= target:
-            if relation == "pledge-shorter":
+            if relation == "pledge-shorter" and stat_days is not None and pledge_days is not None:
                 return None, (f"{label}: met, but the figure counts cases within {_fmt(stat_days)} days while the pledge "
                               f"promises {_fmt(pledge_days)} days, so it cannot show the pledge kept")
             return "kept", f"{label}: met"
-        if relation == "pledge-longer":
+        if relation == "pledge-longer" and stat_days is not None and pledge_days is not None:
             return None, (f"{label}: missed, but the figure counts cases within {_fmt(stat_days)} days while the pledge "
                           f"allows {_fmt(pledge_days)} days, so it cannot show the pledge broken")
         gap = target - value
@@ -198,42 +198,10 @@ def pledge_verdicts(
         )
         return result
 
-    # period → list of (result, reason, stat)
-    per_period: dict[str, list[tuple[str | None, str, m.Statistic]]] = defaultdict(list)
-    for term in mapped:
-        metric = M.METRIC_MAPPING[term.metric].statistic
-        for stat in stats_by_metric.get(metric, []):
-            if not tests_term(pledge, term, stat):
-                continue
-            # the bands are for a rule that sets a deadline and is measured as the share within it; a rule whose
-            # term states the required share itself (unit percent: "at least 95% next day") is tested against it
-            if (pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share"
-                    and term.unit != m.TermUnit.percent):
-                outcome, reason = check_rule_term(term, stat, sources.get(stat.source))
-            else:
-                outcome, reason = check_term(term, stat)
-                service = f" ({stat.segment})" if stat.segment else ""
-                reason = f"{term.metric.value}{service}: {reason}"
-            # one row per figure: a firm reporting several segments (product groups) gets each checked
-            per_period[stat.period].append((outcome, reason, stat))
-
-    verdicts: list[Verdict] = []
-    for period in sorted(per_period, key=period_key):
-        rows = sorted(per_period[period], key=lambda r: (r[2].id, r[1]))
-        decided = [r[0] for r in rows if r[0] is not None]
-        reasons = "; ".join(r[1] for r in rows)
-        evidence = tuple(sorted({r[2].id for r in rows}))
-        versions = sorted({v for v in (series_version(r[2], sources.get(r[2].source)) for r in rows) if v})
-        version = "+".join(versions) if versions else None
-        if not decided:
-            verdicts.append(Verdict(period, "no-data", "the published figure cannot decide: " + reasons, evidence, version))
-        else:
-            if unmapped:
-                reasons += f"; not tested (no statistic): {', '.join(unmapped)}"
-            verdicts.append(Verdict(period, combine(decided), reasons, evidence, version))
+    verdicts = _period_verdicts(pledge, mapped, unmapped, stats_by_metric, sources)
 
     if not verdicts:
-        metrics = ", ".join(sorted({M.METRIC_MAPPING[t.metric].statistic.value for t in mapped}))
+        metrics = ", ".join(sorted({s.value for t in mapped if (s := M.METRIC_MAPPING[t.metric].statistic) is not None}))
         if start and today < start + timedelta(days=M.NOT_YET_RATED_GRACE_DAYS):
             result.latest = Verdict(None, "not-yet-rated",
                                     Message("started-no-figure", date=start.isoformat(), metrics=metrics))
@@ -251,6 +219,57 @@ def pledge_verdicts(
     result.verdicts = [replace(v, comparable=(v.series_version == latest.series_version)) for v in verdicts]
     result.latest = result.verdicts[-1]
     return result
+
+
+Row = tuple[str | None, str, m.Statistic]  # (result or None when the figure cannot decide, reason, figure)
+
+
+def _term_rows(pledge: m.Pledge, term: m.PledgeTerm, stats: list[m.Statistic],
+               sources: dict[str, m.Source]) -> list[Row]:
+    """One row per figure that tests the term: a firm reporting several segments gets each checked."""
+    rows: list[Row] = []
+    for stat in stats:
+        if not tests_term(pledge, term, stat):
+            continue
+        # the bands are for a rule that sets a deadline and is measured as the share within it; a rule whose
+        # term states the required share itself (unit percent: "at least 95% next day") is tested against it
+        if (pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share"
+                and term.unit != m.TermUnit.percent):
+            outcome, reason = check_rule_term(term, stat, sources.get(stat.source))
+        else:
+            outcome, reason = check_term(term, stat)
+            service = f" ({stat.segment})" if stat.segment else ""
+            reason = f"{term.metric.value}{service}: {reason}"
+        rows.append((outcome, reason, stat))
+    return rows
+
+
+def _period_verdicts(pledge: m.Pledge, mapped: list[m.PledgeTerm], unmapped: list[str],
+                     stats_by_metric: dict[m.StatMetric, list[m.Statistic]],
+                     sources: dict[str, m.Source]) -> list[Verdict]:
+    """A verdict per period that has a figure testing one of the pledge's terms, oldest first."""
+    per_period: dict[str, list[Row]] = defaultdict(list)
+    for term in mapped:
+        metric = M.METRIC_MAPPING[term.metric].statistic
+        if metric is None:  # `mapped` holds only terms a statistic measures
+            continue
+        for row in _term_rows(pledge, term, stats_by_metric.get(metric, []), sources):
+            per_period[row[2].period].append(row)
+    verdicts: list[Verdict] = []
+    for period in sorted(per_period, key=period_key):
+        rows = sorted(per_period[period], key=lambda r: (r[2].id, r[1]))
+        decided = [r[0] for r in rows if r[0] is not None]
+        reasons = "; ".join(r[1] for r in rows)
+        evidence = tuple(sorted({r[2].id for r in rows}))
+        versions = sorted({v for v in (series_version(r[2], sources.get(r[2].source)) for r in rows) if v})
+        version = "+".join(versions) if versions else None
+        if not decided:
+            verdicts.append(Verdict(period, "no-data", "the published figure cannot decide: " + reasons, evidence, version))
+        else:
+            if unmapped:
+                reasons += f"; not tested (no statistic): {', '.join(unmapped)}"
+            verdicts.append(Verdict(period, combine(decided), reasons, evidence, version))
+    return verdicts
 
 
 def community(reports: Iterable[m.Report]) -> dict:

@@ -218,7 +218,8 @@ def run_build(args) -> int:
     site_url = os.environ.get(SITE_URL_ENV) or None
 
     problem = output_problem(out, data, "--out")
-    gen_root = gen_root_for(out) if problem is None else None
+    # the generated folder is worked out only for a usable --out (resolving a bad one can fail)
+    gen_root = gen_root_for(out) if problem is None else out
     problem = problem or output_problem(gen_root, data, f"the generated folder for --out {out}:")
     if problem:
         print(problem, file=sys.stderr)
@@ -226,8 +227,8 @@ def run_build(args) -> int:
 
     dataset = load_dataset(data, today)
     if dataset.problems:
-        for problem in dataset.problems:
-            print(problem, file=sys.stderr)
+        for found in dataset.problems:
+            print(found, file=sys.stderr)
         print(f"{len(dataset.problems)} problem(s) in {data} — fix them (see `pledges check`) and build again; "
               "nothing was written", file=sys.stderr)
         return 1

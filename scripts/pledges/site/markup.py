@@ -189,7 +189,7 @@ def make_env() -> jinja2.Environment:
     env.filters["yaml_title"] = yaml_title
     env.filters["href"] = safe_href
     env.filters["val"] = val
-    env.filters["day"] = lambda v: (day(v).isoformat() if day(v) else "")
+    env.filters["day"] = _iso_day
     return env
 
 
@@ -201,3 +201,9 @@ def html_verdict(t: Translator, v: Any) -> Markup:
     """A verdict word in the page's language, coloured by its class."""
     return Markup(f'<span class="{verdict_class(v)}">{escape(t.term("verdict", v))}</span>')
 
+
+
+def _iso_day(value: object) -> str:
+    """A date or date-time as YYYY-MM-DD; '' when there is none."""
+    found = day(value)
+    return found.isoformat() if found else ""

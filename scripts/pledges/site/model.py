@@ -78,7 +78,8 @@ class SiteModel:
                 self.responses_of_pledge[response.pledge].append(response)
         self.reports_of: dict[str, list] = defaultdict(list)
         for report in sorted(dataset.reports.values(), key=lambda r: (r.date, r.id), reverse=True):
-            self.reports_of[report.pledge].append(report)
+            if report.pledge is not None:
+                self.reports_of[report.pledge].append(report)
 
     @staticmethod
     def _owners(dataset: Dataset) -> dict[str, str]:
