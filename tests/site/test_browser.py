@@ -202,3 +202,18 @@ def test_axe_finds_no_serious_violations(chromium, real, real_site, kind):
     page.screenshot(path=f"/tmp/pt-axe-{kind}.png", full_page=True)
     page.close()
     assert not bad, bad
+
+
+def test_pages_with_feed_links_make_no_failing_request(chromium, real, real_site):
+    """Material fetches `sitemap.xml` beside every `<link rel="alternate">` of a page's head, the feed
+    autodiscovery links included: each feed folder must answer, or every such page makes a 404 request."""
+    pledge = sorted((real_site / "nl" / "pledges").glob("*/index.html"))[0].parent.name
+    provider = sorted((real_site / "en" / "providers").glob("*/index.html"))[0].parent.name
+    context = chromium.new_context()
+    page = context.new_page()
+    watch = Watch(page, real)
+    for rel in (f"nl/pledges/{pledge}/", f"en/providers/{provider}/", "en/"):
+        page.goto(real + rel, wait_until="networkidle")
+        assert page.locator('link[rel="alternate"][type="application/atom+xml"]').count() >= 1, rel
+    context.close()
+    assert not (watch.failed or watch.errors or watch.foreign), (watch.failed, watch.errors, watch.foreign)

@@ -186,6 +186,9 @@ def changelog_rows(model: SiteModel) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: (r["date"], r["kind"], str(r["records"] or r["source"])), reverse=True)
 
 
+EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+
+
 class FeedWriter:
     """Writes the Atom feeds of one build: the site-wide feed, one per provider and one per pledge, per language."""
 
@@ -218,8 +221,16 @@ class FeedWriter:
             self_href=self.abs_or_rel(f"feeds/{lang}/{rel}.xml", depth),
             site_href=self.abs_or_rel(f"{lang}/{site_page}", depth), author=t("site.publisher"), lang=lang))
 
+    def write_empty_sitemaps(self, lang: str) -> None:
+        """An empty sitemap in each feed folder. Material's theme treats every `<link rel="alternate">` in a page's
+        head as a language version and fetches `sitemap.xml` beside it; for the feed autodiscovery links that is a
+        feed folder, and without this file every page would make a request that fails (404)."""
+        for folder in ("", "providers/", "pledges/"):
+            self.static.write(f"feeds/{lang}/{folder}sitemap.xml", EMPTY_SITEMAP)
+
     def write(self, lang: str) -> None:
         t = Translator(lang)
+        self.write_empty_sitemaps(lang)
         self.write_feed(lang, "all", t("feed.all_title"), "", self.m.entries[:FEED_LIMIT])
         for pid, provider in self.m.providers.items():
             self.write_feed(lang, f"providers/{pid}", t("feed.provider_title", provider=provider.name),
