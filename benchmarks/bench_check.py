@@ -7,9 +7,7 @@ SYNTHETIC data, generated in a temporary folder. Median of several runs of each 
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 

@@ -35,7 +35,7 @@ CSV = (ROOT / "tests" / "collect" / "fixtures" / "ca_star_rating_panel_q4_2025_q
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):  # http.server API
         time.sleep(DELAY_S)
         if self.path == "/robots.txt":
             body, status, kind = b"not found", 404, "text/plain"

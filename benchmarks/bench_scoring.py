@@ -7,8 +7,6 @@ Median of several runs; also the time to render the methodology page.
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections import defaultdict
 from datetime import date
 

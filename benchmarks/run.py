@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         try:
             results = module.run()
-        except Exception as exc:  # one broken benchmark must not hide the others
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
             print(f"# {info.name} failed: {exc!r}", file=sys.stderr)
             failed += 1
             continue

@@ -22,10 +22,11 @@ REFERENCES: dict[str, list[tuple[tuple, str]]] = {
     "pledges": [(("provider",), "providers"), (("supersedes",), "pledges")],
     "releases": [(("source",), "sources")],
     "series": [(("provider",), "providers"), (("source",), "sources"), (("points", "*", "release"), "releases")],
-    "reports": [(("pledge",), "pledges")],
-    "responses": [(("provider",), "providers"), (("pledge",), "pledges")],
+    "reports": [(("provider",), "providers"), (("pledge",), "pledges")],
+    "responses": [(("provider",), "providers"), (("pledge",), "pledges"), (("report",), "reports")],
     "providers": [(("source_names", "*", "source"), "sources"), (("events", "*", "successor"), "providers")],
     "status": [(("id",), "sources")],
+    "watch": [(("id",), "pledges"), (("source",), "sources")],
 }
 
 # Dates that describe something that has already happened: none may lie after today.
@@ -34,10 +35,11 @@ PAST_DATES: dict[str, list[tuple]] = {
     "sources": [],
     "pledges": [("published",), ("provenance", "published"), ("provenance", "retrieved"), ("previous_versions", "*", "valid_to")],
     "releases": [("published",), ("retrieved",)],
-    "reports": [("date",), ("reported",)],
+    "reports": [("date",), ("reported",), ("resolved",)],
     "responses": [("date",), ("provenance", "published"), ("provenance", "retrieved")],
     "corrections": [("date",)],
     "status": [("last_success",), ("last_attempt",)],
+    "watch": [("since",), ("last_seen",), ("proposed", "seen"), ("provenance", "retrieved")],
 }
 
 CADENCE_PERIOD_SHAPE = {
@@ -47,7 +49,7 @@ CADENCE_PERIOD_SHAPE = {
     m.Cadence.yearly: ("YYYY", lambda p: len(p) == 4),
 }
 
-NOT_FREE_TEXT = {"id", "url", "website", "evidence_url", "sha256", "etag", "last_modified", "collected_by", "contributor"}
+NOT_FREE_TEXT = {"id", "url", "website", "evidence_url", "evidence", "source_url", "reply_from", "reply_accounts", "reporter", "sha256", "etag", "last_modified", "collected_by", "contributor"}
 
 
 def _values_at(data: Any, path: tuple, prefix: tuple = ()) -> Iterable[tuple[tuple, Any]]:
@@ -170,6 +172,15 @@ def _line_of_text(item: Loaded, loc: tuple, found: str) -> tuple[int, int]:
     return line, column
 
 
+def _check_report_provider(dataset: Dataset, item: Loaded) -> None:
+    """A report names its provider and its pledge: they must agree (the pledge is that provider's)."""
+    report: m.Report = item.record
+    pledge = dataset.pledges.get(report.pledge) if report.pledge else None
+    if pledge is not None and report.provider and pledge.provider != report.provider:
+        dataset.report(item, ("pledge",), f"pledge '{pledge.id}' is a pledge of '{pledge.provider}', not of "
+                                          f"'{report.provider}' — name a pledge of this provider or leave `pledge` out")
+
+
 def _check_response_figure(dataset: Dataset, item: Loaded) -> None:
     figure = item.record.statistic
     if figure is None or figure in dataset.statistics:
@@ -209,5 +220,7 @@ def check_record(dataset: Dataset, kind: str, item: Loaded, today: date) -> None
     _check_free_text(dataset, item)
     if kind == "responses":
         _check_response_figure(dataset, item)
+    if kind == "reports":
+        _check_report_provider(dataset, item)
     if kind == "sources":
         _check_source_params(dataset, item)

@@ -46,7 +46,7 @@ def _safe_output() -> None:
     # ASCII-only locale) must print escaped, not end the command in a UnicodeEncodeError.
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # AttributeError below
         except (AttributeError, ValueError):  # replaced streams (tests, pipes already closed)
             pass
 

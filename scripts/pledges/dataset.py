@@ -145,6 +145,19 @@ def check_records(dataset: Dataset, today: date) -> None:
                 could_not_check(dataset, item.path, exc)
 
 
+def _check_point_value(dataset: Dataset, item: Loaded, unit: m.StatUnit, point: m.Point, here: tuple) -> None:
+    """The value range its unit allows."""
+    if unit == m.StatUnit.percent:
+        for name in ("value", "industry_average"):
+            value = getattr(point, name)
+            if value is not None and not 0 <= value <= 100:
+                dataset.report(item, here + (name,), f"'{name}' is {value}, outside 0–100 for a percentage — write the percentage (65.9, not 0.659 or 659)")
+    if unit == m.StatUnit.count and point.value != int(point.value):
+        dataset.report(item, here + ("value",), f"a count must be a whole number, not {point.value} — write the published count")
+    if unit == m.StatUnit.stars and not 0 <= point.value <= 5:
+        dataset.report(item, here + ("value",), f"star rating {point.value} is outside 0–5 — correct the value")
+
+
 def _check_series(dataset: Dataset, item: Loaded, today: date) -> None:
     """Per point: value ranges for the unit, period vs cadence and today, method version, one point per
     period, the release of the same source. Each problem points at the line of the offending point."""
@@ -157,24 +170,15 @@ def _check_series(dataset: Dataset, item: Loaded, today: date) -> None:
     if series.id != expected_id:
         dataset.report(item, ("id",), f"series id '{series.id}' does not name its provider, source and metric — use '{expected_id}' (and rename the file)")
     seen: dict[tuple[str, str], int] = {}
-    unit = series.unit
     for index, point in enumerate(series.points):
         here = ("points", index)
-        if unit == m.StatUnit.percent:
-            for name in ("value", "industry_average"):
-                value = getattr(point, name)
-                if value is not None and not 0 <= value <= 100:
-                    dataset.report(item, here + (name,), f"'{name}' is {value}, outside 0–100 for a percentage — write the percentage (65.9, not 0.659 or 659)")
-        if unit == m.StatUnit.count and point.value != int(point.value):
-            dataset.report(item, here + ("value",), f"a count must be a whole number, not {point.value} — write the published count")
-        if unit == m.StatUnit.stars and not 0 <= point.value <= 5:
-            dataset.report(item, here + ("value",), f"star rating {point.value} is outside 0–5 — correct the value")
+        _check_point_value(dataset, item, series.unit, point, here)
         if period_start(point.period) > today:
             dataset.report(item, here + ("period",), f"period {point.period} has not started yet (today is {today.isoformat()}) — correct the period")
-        if shape and not shape[1](point.period):
+        if source and shape and not shape[1](point.period):
             dataset.report(item, here + ("period",),
                            f"period '{point.period}' does not fit the {source.cadence.value} cadence of source '{source.id}' — write it as {shape[0]}")
-        if point.series_version and versions and point.series_version not in versions:
+        if source and point.series_version and versions and point.series_version not in versions:
             dataset.report(item, here + ("series_version",),
                            f"series_version '{point.series_version}' is not one of source '{source.id}' method breaks — use one of {', '.join(sorted(versions))}")
         key = (point.period, slug(point.segment) if point.segment else "")

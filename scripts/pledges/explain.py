@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -81,54 +83,111 @@ def _display_name(loc: tuple, model: type[BaseModel]) -> str:
     return str(loc[-1])
 
 
-def explain_error(model: type[BaseModel], error: dict) -> tuple[tuple, str, bool]:
+Explained = tuple[tuple, str, bool]  # (location, message with a fix, points at the key rather than the value)
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error with what every explanation needs."""
+
+    model: type[BaseModel]
+    loc: tuple
+    kind: str
+    name: str
+    parent: type[BaseModel]
+    given: Any
+    raw: Mapping[str, Any]
+
+
+def _extra(e: _Error) -> Explained:
+    allowed = list(e.parent.model_fields)
+    close = difflib.get_close_matches(e.name, allowed, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return e.loc, f"unknown field '{e.name}' — {hint}remove or rename it; allowed here: {', '.join(allowed)}", True
+
+
+def _missing(e: _Error) -> Explained:
+    return e.loc[:-1], f"missing required field '{e.name}' — add `{e.name}:`{_field_hint(e.parent, e.name)}", False
+
+
+def _enum(e: _Error) -> Explained:
+    expected = e.raw.get("ctx", {}).get("expected", "")
+    return e.loc, f"'{e.given}' is not allowed for '{e.name}' — use one of {expected}", False
+
+
+def _number(e: _Error) -> Explained:
+    whole = "a whole number" if e.kind.startswith("int") else "a number"
+    example = "`12`" if e.kind.startswith("int") else "`12` or `12.5`"
+    return e.loc, f"'{e.name}' must be {whole}, not {e.given!r} — write digits only, without quotes, e.g. {example}", False
+
+
+def _pattern(e: _Error) -> Explained:
+    pattern = e.raw.get("ctx", {}).get("pattern", "")
+    advice = PATTERN_ADVICE.get(pattern, f"it must match {pattern}")
+    return e.loc, f"'{e.name}' has an invalid value {e.given!r} — {advice}", False
+
+
+def _date(e: _Error) -> Explained:
+    return e.loc, f"'{e.name}' must be a date, not {e.given!r} — write it as YYYY-MM-DD", False
+
+
+_SHAPES = {"list_type": "a list (lines starting with '- ')", "dict_type": "a mapping of `key: value` lines"}
+
+
+def _shape(e: _Error) -> Explained:
+    shape = _SHAPES.get(e.kind, "a mapping of `field: value` lines")
+    return e.loc, f"'{e.name}' must be {shape}, not {e.given!r} — rewrite it in that shape", False
+
+
+def _value(e: _Error) -> Explained:
+    reason = str(e.raw.get("ctx", {}).get("error", e.raw["msg"]))
+    # Cross-field rules name the field they are about first, in backticks: point at it.
+    loc = e.loc
+    named = re.search(r"`(\w+)`", reason)
+    if named and named.group(1) in _model_at(e.model, loc).model_fields:
+        loc = loc + (named.group(1),)
+    return loc, f"{reason} — correct the value" + ("s so they agree" if named and "`" in reason[named.end():] else ""), False
+
+
+def _finite(e: _Error) -> Explained:
+    return e.loc, f"'{e.name}' must be a finite number, not {e.given!r} — write the published figure in digits", False
+
+
+def _bool(e: _Error) -> Explained:
+    return e.loc, f"'{e.name}' must be true or false, not {e.given!r} — write true or false", False
+
+
+def _range(e: _Error) -> Explained:
+    return e.loc, f"'{e.name}' is out of range: {e.raw['msg'].lower()} — correct the value", False
+
+
+def _empty(e: _Error) -> Explained:
+    return e.loc, f"'{e.name}' is empty — fill it in{_field_hint(e.parent, e.name)}", False
+
+
+_EXPLAIN: dict[str, Callable[[_Error], Explained]] = {
+    "extra_forbidden": _extra,
+    "missing": _missing,
+    "enum": _enum,
+    **dict.fromkeys(("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"), _number),
+    "string_pattern_mismatch": _pattern,
+    **dict.fromkeys(("list_type", "dict_type", "model_type", "model_attributes_type"), _shape),
+    "value_error": _value,
+    "finite_number": _finite,
+    **dict.fromkeys(("bool_type", "bool_parsing"), _bool),
+    **dict.fromkeys(("greater_than", "greater_than_equal", "less_than", "less_than_equal"), _range),
+    **dict.fromkeys(("string_too_short", "too_short"), _empty),
+}
+
+
+def explain_error(model: type[BaseModel], error: Mapping[str, Any]) -> Explained:
     """Turn one pydantic error into (location, message with a fix, points-at-key)."""
     loc = _field_loc(model, tuple(error["loc"]))
     kind = error["type"]
-    name = _display_name(loc, model)
-    parent = _model_at(model, loc[:-1])
-    given = error.get("input")
-    if kind == "extra_forbidden":
-        allowed = list(parent.model_fields)
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        return loc, f"unknown field '{name}' — {hint}remove or rename it; allowed here: {', '.join(allowed)}", True
-    if kind == "missing":
-        return loc[:-1], f"missing required field '{name}' — add `{name}:`{_field_hint(parent, name)}", False
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return loc, f"'{given}' is not allowed for '{name}' — use one of {expected}", False
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-        whole = "a whole number" if kind.startswith("int") else "a number"
-        example = "`12`" if kind.startswith("int") else "`12` or `12.5`"
-        return loc, f"'{name}' must be {whole}, not {given!r} — write digits only, without quotes, e.g. {example}", False
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        advice = PATTERN_ADVICE.get(pattern, f"it must match {pattern}")
-        return loc, f"'{name}' has an invalid value {given!r} — {advice}", False
-    if kind.startswith(("date_", "datetime_")):
-        return loc, f"'{name}' must be a date, not {given!r} — write it as YYYY-MM-DD", False
-    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
-        shape = {"list_type": "a list (lines starting with '- ')", "dict_type": "a mapping of `key: value` lines"}.get(
-            kind, "a mapping of `field: value` lines"
-        )
-        return loc, f"'{name}' must be {shape}, not {given!r} — rewrite it in that shape", False
-    if kind == "value_error":
-        reason = str(error.get("ctx", {}).get("error", error["msg"]))
-        # Cross-field rules name the field they are about first, in backticks: point at it.
-        here = _model_at(model, loc)
-        named = re.search(r"`(\w+)`", reason)
-        if named and named.group(1) in here.model_fields:
-            loc = loc + (named.group(1),)
-        return loc, f"{reason} — correct the value" + ("s so they agree" if named and "`" in reason[named.end():] else ""), False
-    if kind == "finite_number":
-        return loc, f"'{name}' must be a finite number, not {given!r} — write the published figure in digits", False
-    if kind in {"bool_type", "bool_parsing"}:
-        return loc, f"'{name}' must be true or false, not {given!r} — write true or false", False
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return loc, f"'{name}' is out of range: {error['msg'].lower()} — correct the value", False
-    if kind in {"string_too_short", "too_short"}:
-        return loc, f"'{name}' is empty — fill it in{_field_hint(parent, name)}", False
-    return loc, f"'{name}': {error['msg']} — see docs/field-dictionary.md", False
+    e = _Error(model, loc, kind, _display_name(loc, model), _model_at(model, loc[:-1]), error.get("input"), error)
+    explain = _EXPLAIN.get(kind) or (_date if kind.startswith(("date_", "datetime_")) else None)
+    if explain is not None:
+        return explain(e)
+    return loc, f"'{e.name}': {error['msg']} — see docs/field-dictionary.md", False
 
 

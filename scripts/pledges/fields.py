@@ -98,3 +98,16 @@ CollectedBy = Annotated[
 Number = Annotated[float, PydanticStrict(), Field(allow_inf_nan=False)]
 Count = Annotated[int, PydanticStrict()]
 PERIOD_RE = re.compile(PERIOD_PATTERN)
+
+# A provider's own account or domain; a reply is "verified" only when its `reply_from` is one of these.
+ReplyAccount = Annotated[
+    str,
+    StringConstraints(pattern=r"^(?:github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$"),
+    Field(description="`github:<login>` or a domain such as `bt.com`."),
+]
+# The stable pseudonym of a contributor's account (a keyed hash, see pledges.intake.pseudonym): never the login.
+Pseudonym = Annotated[
+    str,
+    StringConstraints(pattern=r"^r-[0-9a-f]{12}$"),
+    Field(description="`r-` and 12 hex digits: a keyed hash of the contributor's account, never the account name."),
+]

@@ -29,7 +29,9 @@ from .fields import (
     LanguageCode,
     Number,
     Period,
+    Pseudonym,
     RecordId,
+    ReplyAccount,
     Sha256,
     ShortText,
     Text,
@@ -52,9 +54,12 @@ from .parts import (
     check_read_after_published,
 )
 from .vocab import (
+    COLLECTORS,
     METRIC_UNITS,
+    STAT_UNIT_SECONDS,
     Cadence,
     Channel,
+    CollectorName,
     Comparator,
     CompensationBasis,
     Outcome,
@@ -89,6 +94,10 @@ class Provider(Strict):
         default_factory=list, description="The exact name each source uses for this provider."
     )
     customer_base: list[CustomerBase] = Field(default_factory=list)
+    reply_accounts: list[ReplyAccount] = Field(
+        default_factory=list,
+        description="The provider's own GitHub accounts (`github:<login>`) and web domains (`example.com`): a reply from one of them is shown as verified.",
+    )
     note: Text | None = None
     provenance: Provenance
 
@@ -228,51 +237,74 @@ class Source(Strict):
     licence: ShortText
     cadence: Cadence
     expected_update_days: Count = Field(gt=0, description="Days after which the source counts as stale.")
-    collector: ShortText | None = Field(None, description="Collector module that fetches it, e.g. `cfpb`.")
+    collector: CollectorName | None = Field(None, description="Collector module that fetches it, e.g. `cfpb`.")
     params: dict[str, Any] = Field(default_factory=dict, description="Collector parameters.")
     method_breaks: list[MethodBreak] = Field(default_factory=list)
     note: Text | None = None
 
 
 class Report(Strict):
-    """A contributor's sourced account of one pledge kept or broken. No personal data."""
+    """A contributor's account of one service contact (about a pledge, or the provider alone). No personal data."""
 
     id: RecordId
-    pledge: RecordId
-    date: dt.date = Field(description="When the service event happened.")
+    provider: RecordId | None = Field(None, description="The provider contacted; required without `pledge`.")
+    pledge: RecordId | None = Field(None, description="The pledge the contact was about, if any.")
+    date: dt.date = Field(description="When the customer first contacted the provider about it.")
     reported: dt.date = Field(description="When the report was sent.")
     channel: Channel
     outcome: Outcome
+    resolved: dt.date | None = Field(None, description="When it was resolved; leave out while it is not resolved.")
     days_to_resolution: Number | None = Field(None, ge=0)
     compensation_amount: Number | None = Field(None, ge=0)
     compensation_currency: CurrencyCode | None = None
     summary: Text = Field(description="What happened, without names, e-mail addresses, phone or account numbers.")
     evidence_url: Url | None = None
-    contributor: CollectedBy
+    evidence: list[Url] = Field(default_factory=list, description="Public links that show what happened.")
+    contributor: CollectedBy | None = Field(None, description="For reports added by hand; form reports carry `reporter`.")
+    reporter: Pseudonym | None = None
+    issue: Count | None = Field(None, gt=0, description="The issue the report was filed in.")
 
     @model_validator(mode="after")
     def _reported_after_event(self) -> Report:
         if self.reported < self.date:
             raise ValueError("`reported` is before `date`")
+        if self.resolved and self.resolved < self.date:
+            raise ValueError("`resolved` is before `date` (first contact)")
+        if self.resolved and self.reported < self.resolved:
+            raise ValueError("`resolved` is after `reported`; a report cannot know a later resolution")
+        if not (self.provider or self.pledge):
+            raise ValueError("a report must name the `provider` (or the `pledge`) it is about")
+        if not (self.reporter or self.contributor):
+            raise ValueError("a report must name its `contributor` (or, from an issue form, its `reporter`)")
         return self
+
+    @property
+    def who(self) -> str:
+        """The one identity that counts a distinct reporter."""
+        return self.reporter or self.contributor or ""
 
 
 class Response(Strict):
-    """A provider's dated right of reply, attached to a pledge, a statistic or a verdict."""
+    """A provider's dated right of reply, attached to a pledge, a statistic, a report or a verdict."""
 
     id: RecordId
     provider: RecordId
     date: dt.date
     pledge: RecordId | None = None
     statistic: ShortText | None = Field(None, description="The figure answered: `<series id>--<period>` (its permalink anchor).")
+    report: RecordId | None = Field(None, description="The report answered (an id in `data/reports/`).")
     period: Period | None = Field(None, description="With `pledge`: the verdict period replied to.")
     text: Text
+    reply_from: ReplyAccount | None = Field(
+        None, description="The account (`github:<login>`) or domain the reply came from; verified only when the provider lists it in `reply_accounts`.",
+    )
+    issue: Count | None = Field(None, gt=0, description="The issue the reply was filed in.")
     provenance: Provenance
 
     @model_validator(mode="after")
     def _attached(self) -> Response:
-        if not (self.pledge or self.statistic):
-            raise ValueError("a response must name the `pledge` or `statistic` it answers")
+        if not (self.pledge or self.statistic or self.report):
+            raise ValueError("a response must name the `pledge`, `statistic` or `report` it answers")
         return self
 
 
@@ -283,6 +315,9 @@ class Correction(Strict):
     date: dt.date
     records: list[RecordId] = Field(min_length=1)
     text: Text
+    source_url: Url | None = Field(None, description="The source that shows the correct value.")
+    reporter: Pseudonym | None = None
+    issue: Count | None = Field(None, gt=0, description="The issue the correction was filed in.")
 
 
 class SourceStatus(Strict):
@@ -312,12 +347,21 @@ KINDS: dict[str, type[Strict]] = {
 KIND_OF_MODEL: dict[type[Strict], str] = {model: kind for kind, model in KINDS.items()}
 
 __all__ = [
+    "COLLECTORS", "CollectorName",
     "Cadence", "Channel", "check_read_after_published", "CollectedBy", "Comparator", "Compensation",
     "CompensationBasis", "Correction", "Count", "CountryCode", "CurrencyCode", "CustomerBase", "DateOrDateTime",
     "DateTime", "ID_PATTERN", "Identifier", "IdentifierScheme", "KIND_OF_MODEL", "KINDS", "LanguageCode",
     "MethodBreak", "METRIC_UNITS", "Number", "Outcome", "Payment", "Period", "PERIOD_PATTERN", "PERIOD_RE",
     "Pledge", "PledgeCategory", "PledgeKind", "PledgeMetric", "PledgeTerm", "PledgeVersion", "Point", "Provenance",
     "Provider", "ProviderEvent", "ProviderEventKind", "RecordId", "Release", "Report", "Response", "Sector",
-    "Series", "Sha256", "ShortText", "Source", "SourceName", "SourceStatus", "Statistic", "StatMetric", "StatUnit",
+    "Series", "Sha256", "ShortText", "Source", "SourceName", "SourceStatus", "STAT_UNIT_SECONDS", "Statistic", "StatMetric",
+    "StatUnit",
     "Strict", "TermUnit", "Text", "unit_for", "Url", "URL_PATTERN", "UrlValidator",
 ]
+
+
+# The pledge watcher's records (data/watch/) live in their own module; registered here.
+from .watch.models import Watch as _Watch  # noqa: E402
+
+KINDS["watch"] = _Watch
+KIND_OF_MODEL[_Watch] = "watch"

@@ -107,6 +107,10 @@ class PledgeTerm(Strict):
     )
     compensation: Compensation | None = None
     exclusions: list[Text] = Field(default_factory=list)
+    segment: ShortText | None = Field(
+        None, description="The publisher's segment (service, line, product group) whose figures test this term, e.g. "
+        "`HSL`; leave out to test every segment."
+    )
 
 
 class PledgeVersion(Strict):

@@ -1,4 +1,5 @@
-"""Detection of consumers' personal data in free text: e-mail addresses, phone numbers, bank accounts.
+"""Detection of consumers' personal data in free text: e-mail addresses, phone numbers, bank accounts,
+account and customer numbers, and a home address (a postcode together with a house number).
 
 Deliberately simple patterns with a low false-positive rate on the project's own prose
 (dates like 2025-01-01, figures like 100,000 and periods like 2025-Q1 do not match).
@@ -16,6 +17,22 @@ IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})
 UK_SORT_CODE_ACCOUNT = re.compile(r"\b\d{2}-\d{2}-\d{2}[\s,/]+\d{8}\b")
 ACCOUNT_WORDS = re.compile(
     r"(?i)\b(?:account|acct|a/c|rekening(?:nummer)?|klantnummer|customer)\s*(?:number|no\.?|nr\.?|#)?\s*[:#]?\s*\d[\d\s-]{5,}\d"
+)
+
+# A postcode alone names a street, not a person; with a house number next to it, it is a home address.
+# Dutch (1234 AB; SA, SD and SS are never issued) and UK (SW1A 1AA) postcodes, upper case as written.
+# A Dutch postcode looks like a year and a provider ("2015 EE 34" in Ofcom's notes), so it counts only in
+# the orders addresses are written in: "Kerkstraat 12, 1234 AB", "1234AB 12", "1234 AB, 12".
+_NL = r"[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![A-Za-z0-9])"
+_NL_TIGHT = r"[1-9]\d{3}(?!SA|SD|SS)[A-Z]{2}(?![A-Za-z0-9])"
+_UK = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}(?![A-Za-z0-9])"
+_NUMBER = r"(?<![\w.,/-])\d{1,4}(?: ?[a-zA-Z](?![a-zA-Z]))?(?![\w/-])"
+_START = r"(?<![A-Za-z0-9])"
+POSTCODE_ADDRESS = re.compile(
+    rf"{_NUMBER}[ ]?,?[ ]+{_START}{_NL}"  # Kerkstraat 12, 1234 AB
+    rf"|{_START}(?:{_NL_TIGHT}[ ,]+|{_NL}[ ]?,[ ]*){_NUMBER}"  # 1234AB 12 / 1234 AB, 12
+    rf"|{_NUMBER}[^\n\d]{{0,40}}?{_START}{_UK}"  # 10 Downing Street, London SW1A 2AA
+    rf"|{_START}{_UK}[ ,]+{_NUMBER}"  # SW1A 2AA 10
 )
 
 
@@ -45,6 +62,8 @@ def find_personal_data(text: str) -> list[tuple[str, str]]:
         found.append(("a bank sort code and account number", match.group()))
     for match in ACCOUNT_WORDS.finditer(text):
         found.append(("an account or customer number", match.group()))
+    for match in POSTCODE_ADDRESS.finditer(text):
+        found.append(("a postcode with a house number (a home address)", match.group()))
     for match in PHONE_CANDIDATE.finditer(text):
         raw = match.group().strip()
         digits = re.sub(r"\D", "", raw)

@@ -25,7 +25,7 @@ SCHEMA_DIR = REPO / "schema"
 DICTIONARY = REPO / "docs" / "field-dictionary.md"
 
 
-def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+def json_schema(model: type[m.Strict]) -> dict[str, Any]:
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://pledge-tracker.example/schema/{m.KIND_OF_MODEL[model]}.schema.json"
@@ -64,7 +64,7 @@ def describe_type(annotation: Any) -> str:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin is typing.Annotated:
         for meta in typing.get_args(annotation)[1:]:
-            named = PATTERN_NAMES.get(getattr(meta, "pattern", None))
+            named = PATTERN_NAMES.get(str(getattr(meta, "pattern", "")))
             if named:
                 return named
         return describe_type(args[0])
@@ -87,7 +87,7 @@ def describe_type(annotation: Any) -> str:
 
 def _type_of(info: FieldInfo) -> str:
     for meta in info.metadata:
-        named = PATTERN_NAMES.get(getattr(meta, "pattern", None))
+        named = PATTERN_NAMES.get(str(getattr(meta, "pattern", "")))
         if named:
             return named
     return describe_type(info.annotation)
@@ -154,6 +154,9 @@ def field_dictionary() -> str:
 def generated_files() -> dict[Path, str]:
     files = schema_files()
     files[DICTIONARY] = field_dictionary()
+    from .intake.issue_form import issue_form_files  # the issue forms are generated from the models too
+
+    files.update(issue_form_files())
     return files
 
 

@@ -133,14 +133,11 @@ def _close_folder(root: Path, folder: Path, fd: int) -> None:
         (root / STAGING).rmdir()
 
 
-def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: Iterable[Path | str] = ()) -> list[Path]:
-    """Write and delete files under root as one change: after any crash and ``recover``, all or none
-    of it has happened. Returns the files that changed (unchanged writes and missing deletes are
-    skipped). Raises OSError (nothing changed) when staging fails, ``IncompleteTransaction`` when
-    the change was committed but not finished."""
-    root = Path(root)
-    ops: list[tuple[str, str, bytes | None]] = []
-    seen: set[str] = set()
+Op = tuple[str, str, bytes | None]  # ("write" | "delete", path relative to root, the bytes to write)
+
+
+def _planned_writes(root: Path, writes: Mapping[Path | str, str | bytes], seen: set[str]) -> list[Op]:
+    ops: list[Op] = []
     for path, content in writes.items():
         rel = _relative(root, path)
         data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
@@ -152,6 +149,11 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 continue
         ops.append(("write", rel, data))
+    return ops
+
+
+def _planned_deletes(root: Path, deletes: Iterable[Path | str], seen: set[str]) -> list[Op]:
+    ops: list[Op] = []
     for path in deletes:
         rel = _relative(root, path)
         if rel in seen:
@@ -159,6 +161,35 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
         seen.add(rel)
         if os.path.lexists(root / rel):
             ops.append(("delete", rel, None))
+    return ops
+
+
+def _stage(folder: Path, number: int, target: Path, data: bytes) -> str:
+    """One file's new bytes, flushed in the staging folder; returns its staged name."""
+    staged = folder / str(number)
+    out = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        # keep an existing file's mode; new data files are ordinary repository files
+        try:
+            mode = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        os.fchmod(out, mode)
+        _write_all(out, data)
+        os.fsync(out)
+    finally:
+        os.close(out)
+    return staged.name
+
+
+def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: Iterable[Path | str] = ()) -> list[Path]:
+    """Write and delete files under root as one change: after any crash and ``recover``, all or none
+    of it has happened. Returns the files that changed (unchanged writes and missing deletes are
+    skipped). Raises OSError (nothing changed) when staging fails, ``IncompleteTransaction`` when
+    the change was committed but not finished."""
+    root = Path(root)
+    seen: set[str] = set()
+    ops = _planned_writes(root, writes, seen) + _planned_deletes(root, deletes, seen)
     if not ops:
         return []
 
@@ -173,23 +204,10 @@ def commit(root: Path | str, writes: Mapping[Path | str, str | bytes], deletes: 
             created += new_folders
             touched.update(f.parent for f in new_folders)
             touched.add(target.parent)
-            if op == "delete":
+            if op == "delete" or data is None:
                 journal.append({"op": "delete", "path": rel})
                 continue
-            staged = folder / str(number)
-            out = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-            try:
-                # keep an existing file's mode; new data files are ordinary repository files
-                try:
-                    mode = target.stat().st_mode & 0o777
-                except FileNotFoundError:
-                    mode = 0o644
-                os.fchmod(out, mode)
-                _write_all(out, data)
-                os.fsync(out)
-            finally:
-                os.close(out)
-            journal.append({"op": "write", "path": rel, "staged": staged.name})
+            journal.append({"op": "write", "path": rel, "staged": _stage(folder, number, target, data)})
         _fsync_dirs([folder, folder.parent, root])
         text = json.dumps({"format": FORMAT, "ops": journal}, indent=1) + "\n"
         write_atomic(folder / JOURNAL, text, fsync=True)  # the commit point

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Literal, get_args
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -28,6 +29,7 @@ class Channel(str, enum.Enum):
     shop = "shop"
     mail = "mail"
     app = "app"
+    chat = "chat"
     any = "any"
 
 
@@ -67,6 +69,12 @@ class PledgeMetric(str, enum.Enum):
     call_answer_time = "call-answer-time"
     bill_accuracy = "bill-accuracy"
     network_capacity = "network-capacity"
+    # Dutch statutory norms and published targets (issue 9): a share or a yearly level, tested per year
+    next_day_delivery = "next-day-delivery"  # share of letters delivered the next delivery day (postal norm)
+    punctuality = "punctuality"  # share of passengers arriving on time (rail concession floors)
+    power_outage_time = "power-outage-time"  # average yearly minutes without electricity per customer
+    gas_outage_time = "gas-outage-time"  # average yearly time without gas per customer
+    journey_delay = "journey-delay"  # a delayed journey that entitles the traveller to a refund
 
 
 class Comparator(str, enum.Enum):
@@ -120,15 +128,23 @@ class StatMetric(str, enum.Enum):
     star_rating = "star-rating"
     # Ofgem / energy suppliers' own quarterly statistics: complaints resolved within eight weeks of receipt
     complaints_resolved_within_8_weeks_pct = "complaints-resolved-within-8-weeks-pct"
+    # Dutch figures (issue 9): postal norm, rail punctuality, grid outage time, mystery-call waiting times
+    next_day_delivery_pct = "next-day-delivery-pct"
+    punctuality_5_min_pct = "punctuality-5-min-pct"
+    electricity_outage_minutes = "electricity-outage-minutes"
+    gas_outage_seconds = "gas-outage-seconds"
+    call_wait_minutes = "call-wait-minutes"  # published in minutes; kept apart from the scored call-wait-seconds
+    call_wait_longest_minutes = "call-wait-longest-minutes"
 
 
 class StatUnit(str, enum.Enum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the unit as the data writes it; shadows str.count
     per_100k_customers = "per-100k-customers"
     per_10k_customers = "per-10k-customers"
     per_1k_accounts = "per-1k-accounts"
     percent = "percent"
     seconds = "seconds"
+    minutes = "minutes"
     stars = "stars"
 
 
@@ -153,7 +169,16 @@ METRIC_UNITS: dict[StatMetric, StatUnit] = {
     StatMetric.switches_completed_in_time_pct: StatUnit.percent,
     StatMetric.star_rating: StatUnit.stars,
     StatMetric.complaints_resolved_within_8_weeks_pct: StatUnit.percent,
+    StatMetric.next_day_delivery_pct: StatUnit.percent,
+    StatMetric.punctuality_5_min_pct: StatUnit.percent,
+    StatMetric.electricity_outage_minutes: StatUnit.minutes,
+    StatMetric.gas_outage_seconds: StatUnit.seconds,
+    StatMetric.call_wait_minutes: StatUnit.minutes,
+    StatMetric.call_wait_longest_minutes: StatUnit.minutes,
 }
+
+#: Seconds per unit of a statistic published as a duration: a term's threshold is compared in the figure's own unit.
+STAT_UNIT_SECONDS: dict[StatUnit, float] = {StatUnit.seconds: 1.0, StatUnit.minutes: 60.0}
 
 
 class Cadence(str, enum.Enum):
@@ -173,3 +198,9 @@ class Outcome(str, enum.Enum):
 
 def unit_for(metric: StatMetric) -> StatUnit:
     return METRIC_UNITS[metric]
+
+
+# The collector modules (``pledges.collect.<name>``): the one list the source record's `collector` field
+# accepts and the runner imports from.
+CollectorName = Literal["cfpb", "fca_firm_xlsx", "fos_xlsx", "ofcom_csv", "citizens_advice_csv", "tidy_csv", "pledge_page", "pledge_watch"]
+COLLECTORS: tuple[str, ...] = get_args(CollectorName)

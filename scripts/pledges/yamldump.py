@@ -14,7 +14,7 @@ import yaml
 class _Dumper(yaml.SafeDumper):
     """Block style, no aliases, multi-line strings as literal blocks."""
 
-    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - yaml API
+    def ignore_aliases(self, data: Any) -> bool:  # yaml API
         return True
 
 

@@ -81,7 +81,7 @@ def _refuse_forbidden_characters(text: str) -> None:
     found = FORBIDDEN_IN_FILE.search(text)
     if found is None:
         return
-    hints = []
+    hints: list[tuple[int, int, str]] = []
     for later in FORBIDDEN_IN_FILE.finditer(text, found.end()):
         if len(hints) == 20:
             break

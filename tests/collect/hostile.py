@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 import struct
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .conftest import FIXTURES
 

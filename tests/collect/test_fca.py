@@ -68,7 +68,7 @@ def expected_2024_h2() -> dict[tuple[str, str, str], float]:
         header = [c.value for c in ws[1]]
         for row in ws.iter_rows(min_row=2, values_only=True):
             if row[0] and str(row[0]).strip():
-                yield str(row[0]).strip(), dict(zip(header, row))
+                yield str(row[0]).strip(), dict(zip(header, row, strict=False))
 
     for sheet, metric in (("Opened", "complaints-count"), ("Closed", "complaints-closed-count")):
         for firm, row in rows(sheet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -46,7 +47,7 @@ def test_same_host_is_spaced_by_min_interval(httpserver):
     for _ in range(3):
         client.get(httpserver.url_for("/data"), policy=policy)
     starts = [s for s, _ in timed.spans]
-    assert all(b - a >= 0.28 for a, b in zip(starts, starts[1:]))
+    assert all(b - a >= 0.28 for a, b in zip(starts, starts[1:], strict=False))
 
 
 def test_different_hosts_run_concurrently_same_host_in_order(two_servers):
@@ -153,12 +154,12 @@ def test_a_body_shorter_than_announced_is_a_cut_off_not_a_crash():
 
 
 def test_retry_after_forms():
+    from datetime import datetime, timedelta
     from email.utils import format_datetime
-    from datetime import datetime, timedelta, timezone
 
     from pledges.collect.http import _retry_after_seconds
 
-    now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert _retry_after_seconds("7", now.timestamp()) == 7
     assert _retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now.timestamp()) == pytest.approx(30)
     assert _retry_after_seconds("soon", now.timestamp()) is None

@@ -66,7 +66,7 @@ def test_a_redirect_loop_is_stopped_and_every_hop_is_spaced(httpserver):
     with pytest.raises(FetchError, match=f"redirects more than {MAX_REDIRECTS} times"):
         HttpClient().get(httpserver.url_for("/loop"), policy=Policy(min_interval_s=0.15, retries=2, backoff_s=0.01))
     assert len(hits) == MAX_REDIRECTS + 1  # not retried either
-    assert all(b - a >= 0.14 for a, b in zip(hits, hits[1:])), [round(b - a, 3) for a, b in zip(hits, hits[1:])]
+    assert all(b - a >= 0.14 for a, b in zip(hits, hits[1:], strict=False)), [round(b - a, 3) for a, b in zip(hits, hits[1:], strict=False)]
 
 
 def test_a_redirect_to_another_host_goes_through_that_hosts_gate(httpserver, other_server):
@@ -660,7 +660,8 @@ def test_a_cfpb_answer_over_a_bound_fails_cleanly(tmp_path, httpserver, capsys, 
 
 
 def test_a_pledge_page_with_too_many_tags_is_refused_before_parsing(tmp_path, httpserver, capsys):
-    from .test_pledge_page import PAGE_V1, SID as PAGES, pledge_world
+    from .test_pledge_page import PAGE_V1, pledge_world
+    from .test_pledge_page import SID as PAGES
 
     root = pledge_world(tmp_path, httpserver)
     holder = [PAGE_V1]

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from benchmarks import synthetic
+
 from pledges.dataset import load_dataset
 
 

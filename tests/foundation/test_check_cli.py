@@ -121,7 +121,7 @@ def test_email_address_in_free_text(tmp_path):
         return text, line_of_text(text, "title:")
 
     # a title written plain (not in quotes), so that text appended to it stays part of the value
-    plain_title = lambda t: re.search(r"(?m)^title: [^'\"]", t) is not None  # noqa: E731
+    plain_title = lambda t: re.search(r"(?m)^title: [^'\"]", t) is not None
     result, _ = _edit_and_check(tmp_path, "pledges", lambda: first("pledges", plain_title), edit)
     assert "e-mail address" in result.stdout
 

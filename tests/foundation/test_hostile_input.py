@@ -17,9 +17,11 @@ from xml.sax.saxutils import escape
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pledges import cli, dataset as dataset_module
+from pledges import cli
+from pledges import dataset as dataset_module
 from pledges.dataset import load_dataset
 from pledges.yamlio import FORBIDDEN_IN_TEXT, YamlProblem, parse_yaml
 

@@ -142,7 +142,7 @@ def test_lock_files_pin_every_package_with_hashes(lock, source):
     for line in (REPO / source).read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            wanted.add(re.sub(r"[-_.]+", "-", re.split(r"[=<>!~;\[ ]", line, 1)[0].lower()))
+            wanted.add(re.sub(r"[-_.]+", "-", re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0].lower()))
     assert wanted <= set(pins), wanted - set(pins)
     assert "setuptools" in pins  # the editable install builds with it, offline: pinned and hashed like the rest
 
@@ -249,3 +249,67 @@ def test_the_gate_refuses_an_artifact_with_more_than_the_patch(checkout):
 def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): (os.readlink(p).encode() if p.is_symlink() else p.read_bytes())
             for p in sorted(root.rglob("*")) if ".git" not in p.relative_to(root).parts and (p.is_file() or p.is_symlink())}
+
+
+# ---- the intake workflow (issue 10): the issue's text is untrusted
+
+INTAKE = REPO / ".github" / "workflows" / "intake.yml"
+UNTRUSTED = re.compile(r"\$\{\{\s*github\.event\.(?:issue|comment)\b")
+
+
+def run_blocks(path: Path) -> list[str]:
+    """Every `run:` script of a workflow, from its YAML (steps of every job)."""
+    return [step["run"] for job in yaml.safe_load(path.read_text())["jobs"].values()
+            for step in job.get("steps", []) if "run" in step]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_issue_or_comment_expression_inside_run(path):
+    for script in run_blocks(path):
+        assert not UNTRUSTED.search(script), script
+
+
+def test_the_run_check_can_fail(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo \"${{ github.event.issue.body }}\"\n      - run: echo ${{github.event.comment.body}}\n")
+    assert [bool(UNTRUSTED.search(s)) for s in run_blocks(bad)] == [True, True]
+
+
+def test_intake_runs_only_on_the_accepted_label_with_least_privilege():
+    workflow = yaml.safe_load(INTAKE.read_text())
+    assert (workflow.get(True) or workflow.get("on")) == {"issues": {"types": ["labeled"]}}
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert "github.event.label.name == 'accepted'" in jobs["intake"]["if"]
+    assert jobs["intake"]["permissions"] == {"contents": "read"}
+    assert set(jobs["propose"]["permissions"]) == {"contents", "pull-requests"}
+    assert jobs["comment"]["permissions"] == {"issues": "write"}
+    # The issue body reaches the shell only through an environment variable, written to a file.
+    body_steps = [s for s in jobs["intake"]["steps"] if "ISSUE_BODY" in (s.get("env") or {})]
+    assert body_steps and body_steps[0]["env"]["ISSUE_BODY"] == "${{ github.event.issue.body }}"
+    assert "pledges intake" in "\n".join(runs(jobs["intake"]))
+    # The jobs that can write run none of the project's code, and the secret reaches only the read-only job.
+    for name in ("propose", "comment"):
+        for script in runs(jobs[name]):
+            assert not PROJECT_CODE.search(script.replace("python3 -c", "")), (name, script)
+        assert "secrets." not in yaml.safe_dump(jobs[name])
+    assert "secrets.PLEDGES_PSEUDONYM_KEY" in yaml.safe_dump(jobs["intake"])
+    assert "--body-file" in runs(jobs["comment"])[0]
+
+
+def test_zizmor_finds_no_template_injection_in_intake():
+    zizmor = Path(sys.executable).with_name("zizmor")
+    result = subprocess.run([str(zizmor), "--offline", "--no-progress", "--persona=auditor", str(INTAKE)],
+                            capture_output=True, text=True)
+    assert "template-injection" not in result.stdout + result.stderr, result.stdout
+
+
+def test_zizmor_template_injection_check_can_fail(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n"
+                   "    steps:\n      - run: echo \"${{ github.event.issue.body }}\"\n")
+    zizmor = Path(sys.executable).with_name("zizmor")
+    result = subprocess.run([str(zizmor), "--offline", "--no-progress", "--persona=auditor", str(bad)],
+                            capture_output=True, text=True)
+    assert "template-injection" in result.stdout + result.stderr

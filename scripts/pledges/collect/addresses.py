@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
@@ -247,7 +248,13 @@ def _refuse_unless_allowed(host: str, infos: list, guard: Guard) -> None:
         )
 
 
-class _GuardedConnection:
+if TYPE_CHECKING:  # the mixin's attributes and super() calls are those of urllib3's connection
+    _ConnectionBase = urllib3.connection.HTTPConnection
+else:
+    _ConnectionBase = object
+
+
+class _GuardedConnection(_ConnectionBase):
     """Mixed into urllib3's connection classes: resolve the host ourselves, refuse non-public
     addresses, connect to exactly the address checked (no second look-up that DNS could answer
     differently) within the remaining time, and let the request's guard cut the socket."""

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from .. import models as m
 from ..dataset import figure_id, series_id
 from .common import CollectError, Context, Record, Response, pct, read_json, shown
+from .pipeline import per_file
 
 MODULE = "cfpb"
 RESPONSE_METRICS = {
@@ -84,7 +86,7 @@ def load(ctx: Context) -> list[tuple[tuple[str, str], Response]]:
             start, end = quarter_bounds(year, quarter)
             jobs.append(((provider.id, f"{year}-Q{quarter}"), query_url(ctx.base_url, name, start, end)))
     responses = ctx.fetch_many([url for _, url in jobs], accept="application/json")
-    return [(key, response) for (key, _), response in zip(jobs, responses)]
+    return [(key, response) for (key, _), response in zip(jobs, responses, strict=True)]
 
 
 def buckets(aggregations: dict, name: str, url: str) -> dict[str, int]:
@@ -138,9 +140,8 @@ def total_of(data: dict, url: str) -> int:
 TIMELY_KEYS = ("Yes", "No")
 
 
-def parse(ctx: Context, provider: str, period: str, response: Response) -> list[Record]:
-    url = response.url
-    data = read_json(response, ctx.limits.budget(url))
+def _aggregations(data: Any, url: str) -> tuple[int, dict]:
+    """hits.total and the aggregations object of a CFPB answer, or a CollectError saying what was found."""
     if not isinstance(data, dict):
         raise CollectError(f"expected a JSON object from {url}; found {type(data).__name__}")
     if data.get("timed_out") is True:
@@ -157,51 +158,69 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
             f"expected `aggregations` to be an object in the CFPB response from {url}; found {json.dumps(aggregations)[:80]} "
             "— the API's format may have changed"
         )
+    return total, aggregations
+
+
+def _check_empty(ctx: Context, provider: str, period: str, aggregations: dict, url: str) -> None:
+    stored = ctx.dataset.statistics.get(figure_id(series_id(provider, ctx.source.id, m.StatMetric.complaints_count.value), period))
+    if stored is not None and stored.value > 0:
+        raise CollectError(
+            f"expected complaints for {provider} in {period} (the stored count is {stored.value:,.0f}); found hits.total 0 "
+            f"in {url} — a table that suddenly has no rows looks like a changed company name or a broken query; "
+            "check the provider's source_names"
+        )
+    # nothing to share out: an empty answer is consistent only when every bucket is empty too
+    for name in ("timely", "company_response"):
+        counted = sum(buckets(aggregations, name, url).values()) if name in aggregations else 0
+        if counted:
+            raise CollectError(
+                f"expected empty aggregations.{name} buckets when hits.total is 0 in {url}; found {counted:,} "
+                "complaints counted — the response contradicts itself"
+            )
+
+
+def _checked_buckets(aggregations: dict, total: int, url: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The timely and company_response buckets, checked against hits.total."""
+    timely = buckets(aggregations, "timely", url)
+    answers = buckets(aggregations, "company_response", url)
+    for name, counts in (("timely", timely), ("company_response", answers)):
+        if not counts:
+            raise CollectError(
+                f"expected aggregations.{name} buckets that count the {total:,} complaints in {url}; found no buckets"
+            )
+        for key, count in counts.items():
+            if count > total:
+                raise CollectError(
+                    f"bucket {name}={key!r} counts {count:,} complaints, more than the total {total:,} in {url} — value out of range"
+                )
+    unknown = [key for key in timely if key not in TIMELY_KEYS]
+    if unknown:
+        raise CollectError(
+            f'expected timely buckets "Yes" and "No" in {url}; found {shown(timely)} — the API\'s format may have changed'
+        )
+    answered = timely.get("Yes", 0) + timely.get("No", 0)
+    if answered != total:
+        raise CollectError(
+            f'expected timely "Yes" + "No" = hits.total ({total:,}) in {url}; found {timely.get("Yes", 0):,} + '
+            f'{timely.get("No", 0):,} = {answered:,} — value out of range'
+        )
+    responded = sum(answers.values())
+    if responded > total:
+        raise CollectError(
+            f"expected company_response buckets to add up to at most hits.total ({total:,}) in {url}; found {responded:,} — value out of range"
+        )
+    return timely, answers
+
+
+def parse(ctx: Context, provider: str, period: str, response: Response) -> list[Record]:
+    url = response.url
+    total, aggregations = _aggregations(read_json(response, ctx.limits.budget(url)), url)
     if total == 0:
-        stored = ctx.dataset.statistics.get(figure_id(series_id(provider, ctx.source.id, m.StatMetric.complaints_count.value), period))
-        if stored is not None and stored.value > 0:
-            raise CollectError(
-                f"expected complaints for {provider} in {period} (the stored count is {stored.value:,.0f}); found hits.total 0 "
-                f"in {url} — a table that suddenly has no rows looks like a changed company name or a broken query; "
-                "check the provider's source_names"
-            )
-        # nothing to share out: an empty answer is consistent only when every bucket is empty too
-        for name in ("timely", "company_response"):
-            counted = sum(buckets(aggregations, name, url).values()) if name in aggregations else 0
-            if counted:
-                raise CollectError(
-                    f"expected empty aggregations.{name} buckets when hits.total is 0 in {url}; found {counted:,} "
-                    "complaints counted — the response contradicts itself"
-                )
+        _check_empty(ctx, provider, period, aggregations, url)
+        timely: dict[str, int] = {}
+        answers: dict[str, int] = {}
     else:
-        timely = buckets(aggregations, "timely", url)
-        answers = buckets(aggregations, "company_response", url)
-        for name, counts in (("timely", timely), ("company_response", answers)):
-            if not counts:
-                raise CollectError(
-                    f"expected aggregations.{name} buckets that count the {total:,} complaints in {url}; found no buckets"
-                )
-            for key, count in counts.items():
-                if count > total:
-                    raise CollectError(
-                        f"bucket {name}={key!r} counts {count:,} complaints, more than the total {total:,} in {url} — value out of range"
-                    )
-        unknown = [key for key in timely if key not in TIMELY_KEYS]
-        if unknown:
-            raise CollectError(
-                f'expected timely buckets "Yes" and "No" in {url}; found {shown(timely)} — the API\'s format may have changed'
-            )
-        answered = timely.get("Yes", 0) + timely.get("No", 0)
-        if answered != total:
-            raise CollectError(
-                f'expected timely "Yes" + "No" = hits.total ({total:,}) in {url}; found {timely.get("Yes", 0):,} + '
-                f'{timely.get("No", 0):,} = {answered:,} — value out of range'
-            )
-        responded = sum(answers.values())
-        if responded > total:
-            raise CollectError(
-                f"expected company_response buckets to add up to at most hits.total ({total:,}) in {url}; found {responded:,} — value out of range"
-            )
+        timely, answers = _checked_buckets(aggregations, total, url)
     records = [
         ctx.statistic(
             response, provider=provider, metric=m.StatMetric.complaints_count, period=period, value=total,
@@ -228,10 +247,9 @@ def parse(ctx: Context, provider: str, period: str, response: Response) -> list[
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[tuple[str, str], Response]]) -> list[Record]:
-    records: list[Record] = []
-    for (provider, period), response in loaded:
-        if response.not_modified:
-            continue
-        records.extend(parse(ctx, provider, period, response))
-    return records
+def _parse_job(ctx: Context, job: tuple[str, str], response: Response) -> list[Record]:
+    provider, period = job
+    return parse(ctx, provider, period, response)
+
+
+process = per_file(_parse_job)

@@ -31,10 +31,10 @@ from .common import (
     load_files,
     parse_number,
     parse_quarter,
-    process_files,
     read_csv_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "citizens_advice_csv"
 SUPPLIER = ("supplier", "energy supplier", "supplier name")
@@ -72,14 +72,8 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "Citizens Advice star-rating CSV files", accept="text/csv")
 
 
-def parse(ctx: Context, response: Response) -> list[Record]:
-    # Streamed: the header is the first non-blank row, each later row is turned into records as it comes.
-    rows = ((line, r) for line, r in read_csv_rows(response, "a Citizens Advice star-rating CSV", ctx.limits.budget(response.url))
-            if any(cell(v) for v in r))
-    first = next(rows, None)
-    if first is None:
-        raise CollectError(f"expected a header row in {response.url}; found an empty file")
-    raw_header = first[1]
+def _columns(ctx: Context, raw_header: list[str], url: str) -> tuple[int, int, dict[m.StatMetric, int]]:
+    """The supplier, quarter and metric columns of the header, or a CollectError naming the missing ones."""
     header = [cell(v).lower() for v in raw_header]
 
     def find(names: tuple[str, ...]) -> int | None:
@@ -87,16 +81,28 @@ def parse(ctx: Context, response: Response) -> list[Record]:
 
     supplier_col, quarter_col = find(SUPPLIER), find(QUARTER)
     columns = column_map(ctx)
-    metric_cols = {metric: find(names) for metric, names in columns.items()}
-    missing = [names[0] for metric, names in columns.items() if metric_cols[metric] is None]
+    found = {metric: find(names) for metric, names in columns.items()}
+    missing = [names[0] for metric, names in columns.items() if found[metric] is None]
     if supplier_col is None:
         missing.insert(0, "supplier")
     if quarter_col is None:
         missing.insert(1 if supplier_col is None else 0, "quarter")
-    if missing:
+    if missing or supplier_col is None or quarter_col is None:
         raise CollectError(
-            f"expected columns {shown(missing)} in the header of {response.url}; found columns {shown(raw_header, 20)}"
+            f"expected columns {shown(missing)} in the header of {url}; found columns {shown(raw_header, 20)}"
         )
+    return supplier_col, quarter_col, {metric: col for metric, col in found.items() if col is not None}
+
+
+def parse(ctx: Context, _period: str | None, response: Response) -> list[Record]:
+    # Streamed: the header is the first non-blank row, each later row is turned into records as it comes.
+    rows = ((line, r) for line, r in read_csv_rows(response, "a Citizens Advice star-rating CSV", ctx.limits.budget(response.url))
+            if any(cell(v) for v in r))
+    first = next(rows, None)
+    if first is None:
+        raise CollectError(f"expected a header row in {response.url}; found an empty file")
+    raw_header = first[1]
+    supplier_col, quarter_col, metric_cols = _columns(ctx, raw_header, response.url)
     names = ctx.providers_by_name()
     records: list[Record] = []
     seen = False
@@ -124,5 +130,4 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    return process_files(ctx, loaded, parse)
+process = per_file(parse)

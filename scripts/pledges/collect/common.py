@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..dataset import slug
 from .context import Context, Record
 from .errors import CollectError
-from .files import FileTarget, discover_links, file_targets, load_files, period_from_text, process_files
+from .files import FileTarget, discover_links, file_targets, load_files, period_from_text
 from .http import FetchError, Response
 from .limits import (
     MAX_CELL_CHARS,
@@ -44,7 +44,7 @@ __all__ = [
     "CollectError", "Context", "Record", "FetchError", "Response", "slug", "pct", "fraction_to_pct", "parse_number",
     "parse_quarter", "check_number", "read_json", "read_csv_rows", "decode_text", "looks_like_html", "Limits",
     "Budget", "sheet_rows", "open_workbook", "check_workbook_zip", "check_html_size", "refuse_html", "cell", "norm",
-    "shown", "FileTarget", "discover_links", "file_targets", "load_files", "period_from_text", "process_files",
+    "shown", "FileTarget", "discover_links", "file_targets", "load_files", "period_from_text",
     "MAX_CELL_CHARS", "MAX_CELLS", "MAX_COLUMNS", "MAX_HTML_MB", "MAX_HTML_TAGS", "MAX_JSON_DEPTH", "MAX_JSON_MB",
     "MAX_LINE_CHARS", "MAX_PART_MB", "MAX_PARTS", "MAX_ROWS", "MAX_SHARED_STRINGS", "MAX_UNZIPPED_MB",
     "PARSE_TIMEOUT_S",

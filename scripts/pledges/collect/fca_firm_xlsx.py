@@ -38,8 +38,10 @@ links on the index page; optional ``product_groups`` (the column names to read).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .. import models as m
+from ..periods import period_key
 from .common import (
     CollectError,
     Context,
@@ -57,10 +59,14 @@ from .fca_tables import (
     Row,
     Table,
     _group_test,
+    check_proportions,
+    count_cell,
     find_sheets,
+    fraction_cell,
     read_table,
     read_trading_names,
 )
+from .pipeline import changed
 
 PRODUCT_GROUPS = [
     "Banking and credit cards",
@@ -81,57 +87,6 @@ GROUP_SECTORS = {
 
 
 
-# --------------------------------------------------------------------------- figures
-
-
-def _count(raw, what: str) -> int | None:
-    value = parse_number(raw, what)
-    if value is None:
-        return None
-    if value < 0 or value != int(value):
-        raise CollectError(f"{what} is {value}, not a whole number ≥ 0 — value out of range")
-    return int(value)
-
-
-def _fraction(raw, what: str, anomalies: list[str]) -> float | None:
-    """A proportion 0–1. A single impossible cell (2022 H1: 2 in a '% closed in 3 days' column) gives no
-    figure and is noted in ``anomalies``; a sheet made of such values fails in ``check_proportions``."""
-    value = parse_number(raw, what)
-    if value is None:
-        return None
-    if not 0 <= value <= 1:
-        anomalies.append(f"The workbook gives {value!r} for {what}, outside the 0–1 proportion: no share is stored for it.")
-        return None
-    return value
-
-
-PROPORTION_ROLES = ("within_3", "within_8_after_3", "upheld")
-MAX_OUTLIER_SHARE = 0.1  # above this share of values outside 0–1, the sheet holds percentages, not proportions
-
-
-def check_proportions(tables: dict[str, Table], url: str) -> None:
-    """Fail loudly when a proportion sheet has switched to percentages (65.89 instead of 0.6589)."""
-    for role in PROPORTION_ROLES:
-        table = tables.get(role)
-        if table is None:
-            continue
-        values, outside = 0, []
-        for firm, row in table.rows.items():
-            for key, raw in row.values.items():
-                value = parse_number(raw, f"{firm} / {key} in sheet {table.sheet!r}")
-                if value is None:
-                    continue
-                values += 1
-                if not 0 <= value <= 1:
-                    outside.append((firm, key, value))
-        if outside and len(outside) > MAX_OUTLIER_SHARE * values:
-            firm, key, value = outside[0]
-            raise CollectError(
-                f"sheet {table.sheet!r} of {url}: {len(outside)} of {values} values are outside the 0–1 proportion the "
-                f"publisher uses (e.g. {firm} / {key}: {value}) — the format may have changed"
-            )
-
-
 def _shown(fraction: float) -> str:
     """A proportion for a note, to six decimals: an unrounded 0.44921875 would read as a phone number
     to the personal-data check (and six decimals keep the note readable)."""
@@ -143,7 +98,8 @@ def _pct(fraction: float) -> float:
     return round(fraction * 100.0, 2)
 
 
-def _period_note(row: Row, sheet: str, column: str) -> str:
+def _period_note(row: Row | None, sheet: str, column: str) -> str:
+    assert row is not None  # only called for a value read from the row
     own = f"the firm's own reporting period is {row.period}" if row.period else "the firm's reporting period is not given"
     freq = f" ({row.frequency.lower()} reporting)" if row.frequency else ""
     others = (f" The sheet also has a row for this firm's reporting period {', '.join(row.others)}; the row of the"
@@ -179,9 +135,154 @@ def _tables(ctx: Context, period: str | None, response: Response):
     return groups, tables, trading
 
 
+class _FirmFigures:
+    """One firm's figures in one workbook, gathered group by group before its provider is resolved."""
+
+    def __init__(self, firm: str, tables: dict[str, Table]):
+        self.firm = firm
+        self.tables = tables
+        self.pending: list[dict] = []
+        self.sectors: set[m.Sector] = set()
+
+    def add(self, metric: m.StatMetric, value: float, segment: str, note: str, point_note: str, group_key: str,
+            sample_size: int | None = None) -> None:
+        self.pending.append(dict(metric=metric, value=value, segment=segment, note=note, point_note=point_note,
+                                 sample_size=sample_size))
+        self.sectors.add(GROUP_SECTORS.get(group_key.lower(), m.Sector.banking))
+
+    def raw(self, role: str, key: str) -> tuple[Row | None, Any]:
+        row = self.tables[role].rows.get(self.firm) if role in self.tables else None
+        return (row, row.values.get(key)) if row is not None and key in row.values else (row, None)
+
+    def note_on(self, segment: str, metrics: tuple[m.StatMetric, ...], text: str) -> None:
+        for item in self.pending:
+            if item["segment"] == segment and item["metric"] in metrics:
+                item["point_note"] += text
+
+    def group(self, group: str) -> None:
+        what = f"{self.firm} / {group}"
+        anomalies: list[str] = []
+        closed_count = self._counts(group, what)
+        self._shares(group, what, anomalies, closed_count)
+        self._within_8_weeks(group, what, anomalies, closed_count)
+        self._context(group, what)
+        if anomalies:
+            # Kept where a reader of this firm's figures for the group will see it: its count points.
+            self.note_on(group, (m.StatMetric.complaints_closed_count, m.StatMetric.complaints_count),
+                         " " + " ".join(anomalies))
+
+    def _counts(self, group: str, what: str) -> int | None:
+        """Complaints opened and closed; returns the closed ones, the cases behind the group's shares."""
+        closed_count = None
+        for role, metric in (("opened", m.StatMetric.complaints_count), ("closed", m.StatMetric.complaints_closed_count)):
+            row, value = self.raw(role, group)
+            sheet = self.tables[role].sheet if role in self.tables else ""
+            count = count_cell(value, f"complaints {role} for {what} in sheet {sheet!r}")
+            if role == "closed":
+                closed_count = count
+            if count is not None:
+                self.add(metric, count, group, f"Sheet {sheet!r}: complaints {role} (count).",
+                         _period_note(row, sheet, self.tables[role].columns[group]), group)
+        return closed_count
+
+    def _shares(self, group: str, what: str, anomalies: list[str], closed_count: int | None) -> None:
+        for role, label in (("within_3", "closed within 3 days"), ("upheld", "upheld by the firm")):
+            row, value = self.raw(role, group)
+            fraction = fraction_cell(value, f"{label}, {what}", anomalies) if role in self.tables else None
+            if fraction is not None:
+                metric = m.StatMetric.closed_within_3_days_pct if role == "within_3" else m.StatMetric.upheld_by_firm_pct
+                sheet = self.tables[role].sheet
+                self.add(metric, _pct(fraction), group,
+                         f"Sheet {sheet!r}: proportion of closed complaints {label}, stored as a percentage (× 100, 2 decimals).",
+                         _period_note(row, sheet, self.tables[role].columns[group]) + f" Proportion {_shown(fraction)}.", group,
+                         sample_size=closed_count)
+
+    def _within_8_weeks(self, group: str, what: str, anomalies: list[str], closed_count: int | None) -> None:
+        row3, within_3 = self.raw("within_3", group)
+        _, after_3 = self.raw("within_8_after_3", group)
+        a = fraction_cell(within_3, f"closed within 3 days, {what}", anomalies)
+        b = fraction_cell(after_3, f"after 3 days within 8 weeks, {what}", anomalies)
+        if a is None or b is None:
+            return
+        both = (a + b) * 100.0
+        if both > 100.05:
+            # The publisher's own pair is inconsistent (2022 H1 Kingfisher: 0.6891 + 0.3794): both shares
+            # are kept as published, no 8-week share is derived, and the 3-day point says why.
+            self.note_on(group, (m.StatMetric.closed_within_3_days_pct,),
+                         f" With 'after 3 days within 8 weeks' ({_shown(b)}) the two shares sum to {both:.2f}%, "
+                         "over 100%, so no share closed within 8 weeks is derived.")
+            return
+        s3, s8 = self.tables["within_3"].sheet, self.tables["within_8_after_3"].sheet
+        self.add(m.StatMetric.closed_within_8_weeks_pct, round(min(both, 100.0), 2), group,
+                 f"Derived: sheets {s3!r} + {s8!r}, both proportions of closed complaints; their sum is the share closed within 8 weeks (× 100, 2 decimals).",
+                 _period_note(row3, s3, self.tables["within_3"].columns[group]) + f" Proportions {_shown(a)} + {_shown(b)}.", group,
+                 sample_size=closed_count)
+
+    def _context(self, group: str, what: str) -> None:
+        for role, kind in (("context_provision", "provision"), ("context_intermediation", "intermediation")):
+            if role not in self.tables or group not in self.tables[role].columns:
+                continue
+            row, value = self.raw(role, group)
+            table = self.tables[role]
+            rate = parse_number(value, f"complaints per 1,000 for {what} in sheet {table.sheet!r}")
+            if rate is None:
+                continue
+            if rate < 0:
+                raise CollectError(f"complaints per 1,000 for {what} in sheet {table.sheet!r} is {rate}, below zero — value out of range")
+            header = table.columns[group]
+            self.add(m.StatMetric.complaints_per_1k_accounts, rate, f"{group} ({kind})",
+                     f"Sheet {table.sheet!r}: complaints per 1,000 accounts or policies ({kind}); column {header!r}.",
+                     _period_note(row, table.sheet, header), group)
+
+    def consumer_credit(self) -> None:
+        cc = self.tables["consumer_credit"]
+        row = cc.rows[self.firm]
+        sheet, firm = cc.sheet, self.firm
+        received = count_cell(row.values.get("received"), f"consumer credit complaints received for {firm}")
+        closed = count_cell(row.values.get("closed"), f"consumer credit complaints closed for {firm}")
+        if received is not None:
+            self.add(m.StatMetric.complaints_count, received, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints received (count).",
+                     _period_note(row, sheet, cc.columns["received"]), CONSUMER_CREDIT)
+        if closed is not None:
+            self.add(m.StatMetric.complaints_closed_count, closed, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints closed (count).",
+                     _period_note(row, sheet, cc.columns["closed"]), CONSUMER_CREDIT)
+        upheld = parse_number(row.values.get("upheld"), f"consumer credit complaints upheld for {firm}")
+        if upheld is None:
+            return
+        header = cc.columns.get("upheld", "")
+        if _cc_upheld_is_count(cc):
+            self._cc_upheld_count(row, header, upheld, closed)
+            return
+        odd: list[str] = []
+        fraction = fraction_cell(upheld, f"consumer credit complaints upheld, {firm}", odd)
+        if odd:  # 2024 H2 Honda Finance Europe Plc: 7.83 under "Complaints Upheld (%)"
+            for item in self.pending:
+                if item["segment"] == CONSUMER_CREDIT:
+                    item["point_note"] += " " + " ".join(odd)
+        if fraction is not None:
+            self.add(m.StatMetric.upheld_by_firm_pct, _pct(fraction), CONSUMER_CREDIT,
+                     f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
+                     _period_note(row, sheet, header) + f" The sheet gives the unrounded proportion {_shown(fraction)}; rounded to 2 decimals as a percentage.",
+                     CONSUMER_CREDIT, sample_size=closed)
+
+    def _cc_upheld_count(self, row: Row, header: str, upheld: float, closed: int | None) -> None:
+        # 2022 H1 and 2023 H2 give the number upheld, not a proportion: the share is derived.
+        firm, sheet = self.firm, self.tables["consumer_credit"].sheet
+        count = count_cell(upheld, f"consumer credit complaints upheld for {firm}")
+        if not closed or count is None:
+            return
+        if count > closed:
+            raise CollectError(f"consumer credit complaints upheld ({count}) exceed those closed ({closed}) for {firm} — value out of range")
+        self.add(m.StatMetric.upheld_by_firm_pct, round(100.0 * count / closed, 2), CONSUMER_CREDIT,
+                 f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
+                 _period_note(row, sheet, header) + f" Derived: {count} upheld of {closed} closed (the sheet gives counts).",
+                 CONSUMER_CREDIT, sample_size=closed)
+
+
 def parse(ctx: Context, registry: Registry, period: str | None, response: Response, read,
           frn_elsewhere: dict[str, str]) -> tuple[list[Record], set[str]]:
     groups, tables, trading = read
+    assert period is not None  # open_workbook refused a file without one
     firms: dict[str, Row] = {}  # the first row seen per firm gives its group
     for role in ("opened", "closed", "upheld", "within_3", "within_8_after_3", "context_provision", "context_intermediation", "consumer_credit"):
         for firm, row in tables.get(role, Table("", {})).rows.items():
@@ -189,120 +290,18 @@ def parse(ctx: Context, registry: Registry, period: str | None, response: Respon
     figures: list[Record] = []
     with_rule: set[str] = set()
     for firm in sorted(firms):
-        pending: list[dict] = []
-        sectors: set[m.Sector] = set()
-
-        def add(metric, value, segment, note, point_note, group_key, sample_size=None):
-            pending.append(dict(metric=metric, value=value, segment=segment, note=note, point_note=point_note,
-                                sample_size=sample_size))
-            sectors.add(GROUP_SECTORS.get(group_key.lower(), m.Sector.banking))
-
-        def raw(role, key):
-            row = tables[role].rows.get(firm) if role in tables else None
-            return (row, row.values.get(key)) if row is not None and key in row.values else (row, None)
-
+        found = _FirmFigures(firm, tables)
         for group in groups:
-            what = f"{firm} / {group}"
-            anomalies: list[str] = []
-            closed_count = None  # the cases behind the group's shares (all are shares of closed complaints)
-            for role, metric in (("opened", m.StatMetric.complaints_count), ("closed", m.StatMetric.complaints_closed_count)):
-                row, value = raw(role, group)
-                sheet = tables[role].sheet if role in tables else ""
-                count = _count(value, f"complaints {role} for {what} in sheet {sheet!r}")
-                if role == "closed":
-                    closed_count = count
-                if count is not None:
-                    add(metric, count, group, f"Sheet {sheet!r}: complaints {role} (count).",
-                        _period_note(row, sheet, tables[role].columns[group]), group)
-            for role, label in (("within_3", "closed within 3 days"), ("upheld", "upheld by the firm")):
-                row, value = raw(role, group)
-                fraction = _fraction(value, f"{label}, {what}", anomalies) if role in tables else None
-                if fraction is not None:
-                    metric = m.StatMetric.closed_within_3_days_pct if role == "within_3" else m.StatMetric.upheld_by_firm_pct
-                    sheet = tables[role].sheet
-                    add(metric, _pct(fraction), group,
-                        f"Sheet {sheet!r}: proportion of closed complaints {label}, stored as a percentage (× 100, 2 decimals).",
-                        _period_note(row, sheet, tables[role].columns[group]) + f" Proportion {_shown(fraction)}.", group,
-                        sample_size=closed_count)
-            row3, within_3 = raw("within_3", group)
-            row8, after_3 = raw("within_8_after_3", group)
-            a = _fraction(within_3, f"closed within 3 days, {what}", anomalies)
-            b = _fraction(after_3, f"after 3 days within 8 weeks, {what}", anomalies)
-            both = (a + b) * 100.0 if a is not None and b is not None else None
-            if both is not None and both > 100.05:
-                # The publisher's own pair is inconsistent (2022 H1 Kingfisher: 0.6891 + 0.3794): both shares
-                # are kept as published, no 8-week share is derived, and the 3-day point says why.
-                for item in pending:
-                    if item["metric"] == m.StatMetric.closed_within_3_days_pct and item["segment"] == group:
-                        item["point_note"] += (f" With 'after 3 days within 8 weeks' ({_shown(b)}) the two shares sum to {both:.2f}%, "
-                                               "over 100%, so no share closed within 8 weeks is derived.")
-            elif both is not None:
-                s3, s8 = tables["within_3"].sheet, tables["within_8_after_3"].sheet
-                add(m.StatMetric.closed_within_8_weeks_pct, round(min(both, 100.0), 2), group,
-                    f"Derived: sheets {s3!r} + {s8!r}, both proportions of closed complaints; their sum is the share closed within 8 weeks (× 100, 2 decimals).",
-                    _period_note(row3, s3, tables["within_3"].columns[group]) + f" Proportions {_shown(a)} + {_shown(b)}.", group,
-                    sample_size=closed_count)
-            for role, kind in (("context_provision", "provision"), ("context_intermediation", "intermediation")):
-                if role not in tables or group not in tables[role].columns:
-                    continue
-                row, value = raw(role, group)
-                rate = parse_number(value, f"complaints per 1,000 for {what} in sheet {tables[role].sheet!r}")
-                if rate is None:
-                    continue
-                if rate < 0:
-                    raise CollectError(f"complaints per 1,000 for {what} in sheet {tables[role].sheet!r} is {rate}, below zero — value out of range")
-                header = tables[role].columns[group]
-                add(m.StatMetric.complaints_per_1k_accounts, rate, f"{group} ({kind})",
-                    f"Sheet {tables[role].sheet!r}: complaints per 1,000 accounts or policies ({kind}); column {header!r}.",
-                    _period_note(row, tables[role].sheet, header), group)
-            if anomalies:
-                # Kept where a reader of this firm's figures for the group will see it: its count points.
-                for item in pending:
-                    if item["segment"] == group and item["metric"] in (m.StatMetric.complaints_closed_count, m.StatMetric.complaints_count):
-                        item["point_note"] += " " + " ".join(anomalies)
+            found.group(group)
         if "consumer_credit" in tables and firm in tables["consumer_credit"].rows:
-            cc = tables["consumer_credit"]
-            row = cc.rows[firm]
-            sheet = cc.sheet
-            received = _count(row.values.get("received"), f"consumer credit complaints received for {firm}")
-            closed = _count(row.values.get("closed"), f"consumer credit complaints closed for {firm}")
-            if received is not None:
-                add(m.StatMetric.complaints_count, received, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints received (count).",
-                    _period_note(row, sheet, cc.columns["received"]), CONSUMER_CREDIT)
-            if closed is not None:
-                add(m.StatMetric.complaints_closed_count, closed, CONSUMER_CREDIT, f"Sheet {sheet!r}: complaints closed (count).",
-                    _period_note(row, sheet, cc.columns["closed"]), CONSUMER_CREDIT)
-            upheld = parse_number(row.values.get("upheld"), f"consumer credit complaints upheld for {firm}")
-            if upheld is not None:
-                header = cc.columns.get("upheld", "")
-                if _cc_upheld_is_count(cc):
-                    # 2022 H1 and 2023 H2 give the number upheld, not a proportion: the share is derived.
-                    count = _count(upheld, f"consumer credit complaints upheld for {firm}")
-                    if closed:
-                        if count > closed:
-                            raise CollectError(f"consumer credit complaints upheld ({count}) exceed those closed ({closed}) for {firm} — value out of range")
-                        add(m.StatMetric.upheld_by_firm_pct, round(100.0 * count / closed, 2), CONSUMER_CREDIT,
-                            f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
-                            _period_note(row, sheet, header) + f" Derived: {count} upheld of {closed} closed (the sheet gives counts).",
-                            CONSUMER_CREDIT, sample_size=closed)
-                else:
-                    odd: list[str] = []
-                    fraction = _fraction(upheld, f"consumer credit complaints upheld, {firm}", odd)
-                    for item in pending:  # 2024 H2 Honda Finance Europe Plc: 7.83 under "Complaints Upheld (%)"
-                        if odd and item["segment"] == CONSUMER_CREDIT:
-                            item["point_note"] += " " + " ".join(odd)
-                    if fraction is not None:
-                        add(m.StatMetric.upheld_by_firm_pct, _pct(fraction), CONSUMER_CREDIT,
-                            f"Sheet {sheet!r}: share of closed complaints upheld by the firm, as a percentage rounded to 2 decimals.",
-                            _period_note(row, sheet, header) + f" The sheet gives the unrounded proportion {_shown(fraction)}; rounded to 2 decimals as a percentage.",
-                            CONSUMER_CREDIT, sample_size=closed)
-        if not pending:
+            found.consumer_credit()
+        if not found.pending:
             continue  # listed, but nothing reported: no provider for an empty row
         frn, brands, tn_group = trading.get(firm, (None, [], None))
         frn = frn or frn_elsewhere.get(firm)
         group = firms[firm].group or (tn_group if tn_group and tn_group.lower() not in NO_GROUP else None)
-        pid = registry.resolve(firm, frn, brands, group, sectors, response)
-        for item in pending:
+        pid = registry.resolve(firm, frn, brands, group, found.sectors, response)
+        for item in found.pending:
             figures.append(ctx.statistic(response, provider=pid, period=period, **item))
             if item["metric"] == m.StatMetric.closed_within_8_weeks_pct:
                 with_rule.add(pid)
@@ -329,15 +328,12 @@ def _cc_upheld_is_count(table: Table) -> bool:
 
 
 def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    from ..periods import period_sort_key
-
     registry = Registry(ctx)
     records: list[Record] = []
     with_rule: set[str] = set()
     # Oldest first: a firm renamed later is matched (by FRN) to the provider made from its older name.
-    changed = sorted(((p, r) for p, r in loaded if not r.not_modified),
-                     key=lambda item: period_sort_key(item[0]) if item[0] else (date.min, 0))
-    read = [_tables(ctx, period, response) for period, response in changed]
+    files = sorted(changed(loaded), key=lambda item: period_key(item[0]) if item[0] else (date.min, date.min, ""))
+    read = [_tables(ctx, period, response) for period, response in files]
     # A firm missing from one period's Trading Names (2023 H2: Car Care Plan Limited) takes the FRN its
     # exact name has in another period's, when that is one FRN: otherwise it would become a second,
     # name-only provider before the period that names its FRN joins the name to the FRN's provider.
@@ -347,7 +343,7 @@ def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Rec
             if frn:
                 seen.setdefault(firm, set()).add(frn)
     frn_elsewhere = {firm: next(iter(frns)) for firm, frns in seen.items() if len(frns) == 1}
-    for (period, response), tables in zip(changed, read):
+    for (period, response), tables in zip(files, read, strict=True):
         figures, rule = parse(ctx, registry, period, response, tables, frn_elsewhere)
         records.extend(figures)
         with_rule |= rule

@@ -73,7 +73,7 @@ class Registry:
 
     def _new_id(self, firm: str, frn: str | None) -> str:
         base = slug(firm)[:MAX_PROVIDER_SLUG].strip("-") or "firm"
-        taken = lambda pid: pid in self.stored or pid in self.current  # noqa: E731
+        taken = lambda pid: pid in self.stored or pid in self.current
         if not taken(base):
             return base
         if frn and not taken(f"{base}-frn{frn.lower()}"):

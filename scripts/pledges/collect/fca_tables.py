@@ -4,6 +4,7 @@ the bounds of a firm table (see ``fca_firm_xlsx`` for the format)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..pii import find_personal_data
@@ -12,6 +13,7 @@ from .common import (
     CollectError,
     cell,
     norm,
+    parse_number,
     sheet_rows,
     shown,
 )
@@ -124,11 +126,8 @@ def _header_index(header: list[str], *names: str) -> int | None:
     return None
 
 
-def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budget: Budget, *, repeats: bool = False,
-               max_rows: int = MAX_ROWS) -> Table:
-    """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
-    rows = _bounded_rows(workbook, sheet, url, budget, max_rows)
-    header: list[str] | None = None
+def _find_header(rows: Iterator[tuple], sheet: str, url: str) -> list[str]:
+    """The row naming 'Firm Name' among the first HEADER_SCAN_ROWS (the rows above it are titles and notes)."""
     first: list = []
     for _ in range(HEADER_SCAN_ROWS):
         row = next(rows, None)
@@ -136,12 +135,29 @@ def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budg
             break
         first.append(row)
         if any(norm(v) == "firm name" for v in row):
-            header = [cell(v) for v in row]
-            break
-    if header is None:
-        raise CollectError(
-            f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(first[0] if first else [])}"
-        )
+            return [cell(v) for v in row]
+    raise CollectError(
+        f"expected a header row with 'Firm Name' in sheet {sheet!r} of {url}; found first row {shown(first[0] if first else [])}"
+    )
+
+
+def _later_of(seen: Row, entry: Row, sheet: str, url: str) -> Row:
+    # A firm that changed its reporting period appears once per period (2023 H2: Kensington
+    # Mortgage Company Limited, 2023-04-01 to 2023-09-30 and 2023-07-01 to 2023-12-31). One
+    # point per publication period: the row of the later reporting period (ISO dates sort as
+    # text); the point's note names the other. Two rows for the same period cannot be told apart.
+    if not entry.period or not seen.period or entry.period == seen.period:
+        raise CollectError(f"firm {entry.firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
+    keep, other_period = (entry, seen.period) if entry.period > seen.period else (seen, entry.period)
+    keep.others = sorted({*seen.others, *entry.others, other_period})
+    return keep
+
+
+def read_table(workbook, sheet: str, url: str, wanted: dict[str, Callable[[str], bool]], budget: Budget, *, repeats: bool = False,
+               max_rows: int = MAX_ROWS) -> Table:
+    """Rows of one sheet keyed by firm name. ``wanted``: column key → test on the lower-case header."""
+    rows = _bounded_rows(workbook, sheet, url, budget, max_rows)
+    header = _find_header(rows, sheet, url)
     lower = [h.lower() for h in header]
     firm_col = lower.index("firm name")
     group_col = _header_index(header, "group", "firm group")
@@ -174,17 +190,7 @@ def read_table(workbook, sheet: str, url: str, wanted: dict[str, callable], budg
         if seen is not None and repeats:
             table.repeats.setdefault(firm, [seen]).append(entry)
             continue
-        if seen is not None:
-            # A firm that changed its reporting period appears once per period (2023 H2: Kensington
-            # Mortgage Company Limited, 2023-04-01 to 2023-09-30 and 2023-07-01 to 2023-12-31). One
-            # point per publication period: the row of the later reporting period (ISO dates sort as
-            # text); the point's note names the other. Two rows for the same period cannot be told apart.
-            if not entry.period or not seen.period or entry.period == seen.period:
-                raise CollectError(f"firm {firm!r} appears twice in sheet {sheet!r} of {url} with the same reporting period — cannot tell which row to read")
-            keep, other = (entry, seen) if entry.period > seen.period else (seen, entry)
-            keep.others = sorted({*seen.others, *entry.others, other.period})
-            entry = keep
-        table.rows[firm] = entry
+        table.rows[firm] = entry if seen is None else _later_of(seen, entry, sheet, url)
     if not table.rows:
         raise CollectError(f"sheet {sheet!r} of {url} has a header but no firm rows — the table is empty")
     return table
@@ -202,7 +208,7 @@ def read_trading_names(workbook, sheet: str, url: str, budget: Budget, max_rows:
         "frn": lambda t: t in ("frn", "firm reference number"),
         "names": lambda t: "trading name" in t,
     }, budget, repeats=True, max_rows=max_rows)
-    out = {}
+    out: dict[str, tuple[str | None, list[str], str | None]] = {}
     for firm, row in table.rows.items():
         if firm in table.repeats:
             # One name, several register entries (2025 H1: two sole traders named alike): the name does not
@@ -222,5 +228,56 @@ def read_trading_names(workbook, sheet: str, url: str, budget: Budget, max_rows:
                   if b and b != firm and not find_personal_data(b)]
         out[firm] = (frn, list(dict.fromkeys(b[:300] for b in brands)), row.group)
     return out
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+def count_cell(raw, what: str) -> int | None:
+    value = parse_number(raw, what)
+    if value is None:
+        return None
+    if value < 0 or value != int(value):
+        raise CollectError(f"{what} is {value}, not a whole number ≥ 0 — value out of range")
+    return int(value)
+
+
+def fraction_cell(raw, what: str, anomalies: list[str]) -> float | None:
+    """A proportion 0–1. A single impossible cell (2022 H1: 2 in a '% closed in 3 days' column) gives no
+    figure and is noted in ``anomalies``; a sheet made of such values fails in ``check_proportions``."""
+    value = parse_number(raw, what)
+    if value is None:
+        return None
+    if not 0 <= value <= 1:
+        anomalies.append(f"The workbook gives {value!r} for {what}, outside the 0–1 proportion: no share is stored for it.")
+        return None
+    return value
+
+
+PROPORTION_ROLES = ("within_3", "within_8_after_3", "upheld")
+MAX_OUTLIER_SHARE = 0.1  # above this share of values outside 0–1, the sheet holds percentages, not proportions
+
+
+def check_proportions(tables: dict[str, Table], url: str) -> None:
+    """Fail loudly when a proportion sheet has switched to percentages (65.89 instead of 0.6589)."""
+    for role in PROPORTION_ROLES:
+        table = tables.get(role)
+        if table is None:
+            continue
+        values, outside = 0, []
+        for firm, row in table.rows.items():
+            for key, raw in row.values.items():
+                value = parse_number(raw, f"{firm} / {key} in sheet {table.sheet!r}")
+                if value is None:
+                    continue
+                values += 1
+                if not 0 <= value <= 1:
+                    outside.append((firm, key, value))
+        if outside and len(outside) > MAX_OUTLIER_SHARE * values:
+            firm, key, value = outside[0]
+            raise CollectError(
+                f"sheet {table.sheet!r} of {url}: {len(outside)} of {values} values are outside the 0–1 proportion the "
+                f"publisher uses (e.g. {firm} / {key}: {value}) — the format may have changed"
+            )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import Context, Record
+from .context import Context
 from .errors import CollectError
 from .http import Response
 from .readers import check_html_size, decode_text
@@ -67,7 +67,7 @@ def discover_links(ctx: Context, pattern: str, latest: int, what: str) -> list[F
     soup = BeautifulSoup(decode_text(page), "html.parser")
     found: dict[str, FileTarget] = {}
     for link in soup.find_all("a", href=True):
-        url = urljoin(page.url, link["href"])
+        url = urljoin(page.url, str(link["href"]))
         if regex.search(url):
             found.setdefault(url, FileTarget(url, period_from_text(url.rsplit("/", 1)[-1])))
     if not found:
@@ -82,15 +82,6 @@ def load_files(ctx: Context, what: str, accept: str | None = None) -> list[tuple
     targets = file_targets(ctx, what)
     kwargs = {"accept": accept} if accept else {}
     responses = ctx.fetch_many([t.url for t in targets], **kwargs)
-    return [(t.period, r) for t, r in zip(targets, responses)]
-
-
-def process_files(ctx: Context, loaded: list[tuple[str | None, Response]], parse) -> list[Record]:
-    """Records from every fetched file that changed (a 304 contributes nothing); parse(ctx, response)."""
-    records: list[Record] = []
-    for _, response in loaded:
-        if not response.not_modified:
-            records.extend(parse(ctx, response))
-    return records
+    return [(t.period, r) for t, r in zip(targets, responses, strict=True)]  # one response per address, in order
 
 

@@ -35,6 +35,7 @@ from .common import (
     sheet_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "fos_xlsx"
 HEADER_SCAN_ROWS = 30
@@ -134,6 +135,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
 def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
     budget = ctx.limits.budget(response.url)
     workbook = open_workbook(response, period, budget)
+    assert period is not None  # open_workbook refused a file without one
     try:
         new_cases = read_new_cases(workbook, response.url, budget)
         upheld = read_upheld(workbook, response.url, budget)
@@ -154,9 +156,4 @@ def parse(ctx: Context, period: str | None, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    records: list[Record] = []
-    for period, response in loaded:
-        if not response.not_modified:
-            records.extend(parse(ctx, period, response))
-    return records
+process = per_file(parse)

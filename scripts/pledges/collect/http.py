@@ -56,6 +56,7 @@ from .addresses import (
 from .http_types import (
     DEFAULT_CONTACT_URL,
     PROJECT,
+    REDIRECTS,
     ROBOTS_AGENT,
     VERSION,
     AddressRefused,
@@ -65,16 +66,17 @@ from .http_types import (
     Response,
     Validator,
     _describe_status,
+    _is_answer,
     _netloc,
     _plain_error,
     _retry_after_seconds,
+    _status_wait,
     split_url,
     user_agent,
 )
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
 MAX_REDIRECTS = 5
-REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -290,7 +292,7 @@ class HttpClient:
         attempt = 0
         while True:
             self._wait_turn(host)
-            wait: float | None = None
+            wait: float
             try:
                 response = self._once(host, url, headers, policy, allowed)
             except FetchError as exc:
@@ -301,28 +303,9 @@ class HttpClient:
                     raise FetchError(f"{exc.message}{extra}", url) from None
                 wait = policy.backoff_s * (2**attempt)
             else:
-                status = response.status
-                if robots and 400 <= status < 500 and status != 429:
+                if _is_answer(response, robots=robots):
                     return response
-                if status in REDIRECTS and response.headers.get("location"):
-                    return response  # get() follows it through the next host's gate
-                if status < 400 and status != 300 and status not in REDIRECTS:
-                    return response
-                if status in (429, 503):
-                    asked = _retry_after_seconds(response.headers.get("retry-after"), time.time())
-                    if asked is not None and asked > policy.retry_after_cap_s:
-                        raise FetchError(
-                            f"{_describe_status(status)} from {url}: the server asks to wait {asked:.0f} s, longer than "
-                            f"the {policy.retry_after_cap_s:.0f} s we wait — the next scheduled run will try again",
-                            url,
-                            status,
-                        )
-                    wait = asked if asked is not None else policy.backoff_s * (2**attempt)
-                elif status >= 500:
-                    wait = policy.backoff_s * (2**attempt)
-                if wait is None or attempt >= policy.retries:
-                    extra = f" (after {attempt + 1} attempts)" if attempt else ""
-                    raise FetchError(f"{_describe_status(status)} from {url}{extra}", url, status)
+                wait = _status_wait(response, url, policy, attempt)
             attempt += 1
             if wait > 0:
                 # Never let the host's next request start earlier than this wait.
@@ -394,5 +377,5 @@ class HttpClient:
 __all__ = [
     "HttpClient", "Policy", "Response", "Validator", "FetchError", "DeadlineError", "AddressRefused",
     "user_agent", "split_url", "address_kind", "MAX_REDIRECTS", "MAX_BODY_BYTES", "PROJECT", "VERSION",
-    "DEFAULT_CONTACT_URL", "ROBOTS_AGENT",
+    "DEFAULT_CONTACT_URL", "ROBOTS_AGENT", "REDIRECTS", "_retry_after_seconds",
 ]

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import http.client
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import SplitResult, urlsplit
@@ -22,6 +23,9 @@ VERSION = "0.1"
 # The address a publisher can use to reach us; the workflow sets PLEDGES_CONTACT_URL to the repository.
 DEFAULT_CONTACT_URL = "https://github.com/service-pledge-tracker"
 ROBOTS_AGENT = "service-pledge-tracker"
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
 def user_agent() -> str:
     contact = os.environ.get("PLEDGES_CONTACT_URL") or DEFAULT_CONTACT_URL
     return f"{PROJECT}/{VERSION} (+{contact}; open-data collector)"
@@ -216,3 +220,34 @@ def _short_reason(exc: BaseException) -> str:
             return words
     return (type(exc).__name__ + (f": {text[:160]}" if text else "")).strip()
 
+
+def _is_answer(response: Response, *, robots: bool) -> bool:
+    """A response to hand back as it is (a redirect is followed by get() through the next host's gate)."""
+    status = response.status
+    if robots and 400 <= status < 500 and status != 429:
+        return True
+    if status in REDIRECTS and response.headers.get("location"):
+        return True
+    return status < 400 and status != 300 and status not in REDIRECTS
+
+
+def _status_wait(response: Response, url: str, policy: Policy, attempt: int) -> float:
+    """How long to wait before retrying an error status, or the FetchError when it is not retried."""
+    status = response.status
+    wait: float | None = None
+    if status in (429, 503):
+        asked = _retry_after_seconds(response.headers.get("retry-after"), time.time())
+        if asked is not None and asked > policy.retry_after_cap_s:
+            raise FetchError(
+                f"{_describe_status(status)} from {url}: the server asks to wait {asked:.0f} s, longer than "
+                f"the {policy.retry_after_cap_s:.0f} s we wait — the next scheduled run will try again",
+                url,
+                status,
+            )
+        wait = asked if asked is not None else policy.backoff_s * (2**attempt)
+    elif status >= 500:
+        wait = policy.backoff_s * (2**attempt)
+    if wait is None or attempt >= policy.retries:
+        extra = f" (after {attempt + 1} attempts)" if attempt else ""
+        raise FetchError(f"{_describe_status(status)} from {url}{extra}", url, status)
+    return wait

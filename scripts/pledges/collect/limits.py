@@ -75,7 +75,7 @@ class Limits:
             if number is None or not math.isfinite(number) or number <= 0 or (whole and number != int(number)):
                 kind = "a whole number" if whole else "a number"
                 raise CollectError(
-                    f"params.{spec.name} is {raw!r}; write {kind} above zero (the default is {cls._show(spec.name, spec.default)}) "
+                    f"params.{spec.name} is {raw!r}; write {kind} above zero (the default is {cls._show(spec.name, getattr(cls, spec.name))}) "
                     f"in data/sources/{source_id}.yaml"
                 )
             values[spec.name] = int(number) if whole else number

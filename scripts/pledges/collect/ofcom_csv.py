@@ -30,10 +30,10 @@ from .common import (
     load_files,
     parse_number,
     parse_quarter,
-    process_files,
     read_csv_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "ofcom_csv"
 # words in a table title → the service name stored on the statistics (first match wins)
@@ -61,6 +61,28 @@ def service_of(title: str) -> str:
     raise CollectError(f"cannot tell which service the table {title!r} is about — expected one of {', '.join(sorted(set(SERVICES.values())))} in its title")
 
 
+def _quarter_labels(values: list[str], title: str, number: int, url: str) -> dict[int, str]:
+    quarters = {i: q for i, v in enumerate(values) if i > 0 and (q := parse_quarter(v))}
+    if not quarters:
+        raise CollectError(
+            f"expected a row of quarter labels like '2025 Q1' under the title {title!r} (line {number} of {url}); found {shown(values)}"
+        )
+    return quarters
+
+
+def _read_row(current: dict, first: str, values: list[str], number: int, url: str) -> None:
+    """One provider's (or the industry average's) figures per quarter of the current table."""
+    target = current["average"] if first.lower().startswith("industry average") else current["rows"].setdefault(first, {})
+    for index, period in current["quarters"].items():
+        raw = values[index] if index < len(values) else ""
+        value = parse_number(raw, f"{first!r}, {period} (line {number} of {url})")
+        if value is None:
+            continue
+        if value < 0 or value > 100_000:
+            raise CollectError(f"{first!r}, {period}: {value} complaints per 100,000 is out of range (line {number} of {url})")
+        target[period] = value
+
+
 def parse_tables(rows: Iterable[tuple[int, list[str]]], url: str) -> list[dict]:
     """The tables of the file from its (line number, row) pairs, read once, as they stream."""
     tables: list[dict] = []
@@ -83,25 +105,11 @@ def parse_tables(rows: Iterable[tuple[int, list[str]]], url: str) -> list[dict]:
                 f"expected the first table to open with a title row containing 'per 100,000' in {url}; found line {number}: {shown(values)}"
             )
         if expect_labels:
-            quarters = {i: parse_quarter(v) for i, v in enumerate(values) if i > 0 and parse_quarter(v)}
-            if not quarters:
-                raise CollectError(
-                    f"expected a row of quarter labels like '2025 Q1' under the title {current['title']!r} (line {number} of {url}); found {shown(values)}"
-                )
-            current["quarters"] = quarters
+            current["quarters"] = _quarter_labels(values, current["title"], number, url)
             expect_labels = False
             continue
-        if first.lower().startswith("note"):
-            continue
-        target = current["average"] if first.lower().startswith("industry average") else current["rows"].setdefault(first, {})
-        for index, period in current["quarters"].items():
-            raw = values[index] if index < len(values) else ""
-            value = parse_number(raw, f"{first!r}, {period} (line {number} of {url})")
-            if value is None:
-                continue
-            if value < 0 or value > 100_000:
-                raise CollectError(f"{first!r}, {period}: {value} complaints per 100,000 is out of range (line {number} of {url})")
-            target[period] = value
+        if not first.lower().startswith("note"):
+            _read_row(current, first, values, number, url)
     if not tables:
         raise CollectError(f"expected tables opened by a title row containing 'per 100,000' in {url}; found none")
     for table in tables:
@@ -114,7 +122,7 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "Ofcom complaints CSV files", accept="text/csv")
 
 
-def parse(ctx: Context, response: Response) -> list[Record]:
+def parse(ctx: Context, _period: str | None, response: Response) -> list[Record]:
     rows = read_csv_rows(response, "Ofcom's complaints CSV", ctx.limits.budget(response.url))
     tables = parse_tables(rows, response.url)
     names = ctx.providers_by_name()
@@ -133,5 +141,4 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     return records
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    return process_files(ctx, loaded, parse)
+process = per_file(parse)

@@ -15,6 +15,7 @@ import re
 
 from .. import models as m
 from .common import CollectError, Context, Record, Response, check_html_size, decode_text, looks_like_html
+from .pipeline import per_file
 
 MODULE = "pledge_page"
 
@@ -34,7 +35,7 @@ def _pages(ctx: Context) -> list[dict]:
 def load(ctx: Context) -> list[tuple[dict, Response]]:
     pages = _pages(ctx)
     responses = ctx.fetch_many([ctx.url(str(p["url"])) for p in pages], accept="text/html")
-    return list(zip(pages, responses))
+    return list(zip(pages, responses, strict=True))  # fetch_many answers every address, in order
 
 
 def squash(text: str) -> str:
@@ -80,17 +81,15 @@ def new_version(ctx: Context, pledge: m.Pledge, text: str, response: Response) -
     return m.Pledge.model_validate(data)
 
 
-def process(ctx: Context, loaded: list[tuple[dict, Response]]) -> list[Record]:
-    records: list[Record] = []
-    for page, response in loaded:
-        if response.not_modified:
-            continue
-        if not looks_like_html(response.body) and response.content_type not in ("text/html", "application/xhtml+xml"):
-            raise CollectError(f"expected an HTML page from {response.url}; found {response.content_type or 'no content type'}")
-        check_html_size(response, ctx.limits.budget(response.url))
-        text = extract(decode_text(response), str(page["selector"]), response.url)
-        pledge = ctx.dataset.pledges[page["pledge"]]
-        if squash(pledge.text) == text:
-            continue
-        records.append(Record("pledges", new_version(ctx, pledge, text, response)))
-    return records
+def parse(ctx: Context, page: dict, response: Response) -> list[Record]:
+    if not looks_like_html(response.body) and response.content_type not in ("text/html", "application/xhtml+xml"):
+        raise CollectError(f"expected an HTML page from {response.url}; found {response.content_type or 'no content type'}")
+    check_html_size(response, ctx.limits.budget(response.url))
+    text = extract(decode_text(response), str(page["selector"]), response.url)
+    pledge = ctx.dataset.pledges[page["pledge"]]
+    if squash(pledge.text) == text:
+        return []
+    return [Record("pledges", new_version(ctx, pledge, text, response))]
+
+
+process = per_file(parse)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pydantic
 
@@ -65,7 +67,7 @@ class _Scoped(dict):
         self.update(new)
         self._new = new
 
-    def values(self):  # type: ignore[override]
+    def values(self):
         return self._new.values()
 
 
@@ -80,7 +82,7 @@ class _Mark:
 def _document(record, text: str) -> Document:
     """The record as ``check_records`` sees a loaded file: its data, with the line of each top-level
     field (cheaper than parsing the text again; nested problems point at their top-level field)."""
-    marks = {(): _Mark(0, 0)}
+    marks: dict[tuple, _Mark] = {(): _Mark(0, 0)}
     for number, line in enumerate(text.splitlines()):
         if line and not line[0].isspace() and not line.startswith("-") and ":" in line:
             marks[(line.split(":", 1)[0],)] = _Mark(number, 0)
@@ -99,7 +101,7 @@ def validate(dataset: Dataset, records: list[Record], today) -> tuple[list[tuple
         doc = _document(record.model, text)
         model = m.KINDS[record.kind]
         try:
-            parsed = model.model_validate(doc.data)
+            parsed: Any = model.model_validate(doc.data)  # every record kind has an id
         except pydantic.ValidationError as exc:
             for error in exc.errors(include_url=False):
                 loc, message, key = explain_error(model, error)
@@ -159,20 +161,39 @@ def record_failure(dataset: Dataset, source: m.Source, message: str, now: dateti
     _write_status(dataset.root, status)
 
 
-def save(dataset: Dataset, outcome: Outcome, now: datetime, today, lock=None) -> Result:
+@dataclass
+class Plan:
+    """What one source's save writes: checked record files, the new status, and what memory held before."""
+
+    files: list[tuple[Path, str, Loaded]]
+    status: m.SourceStatus
+    all_304: bool
+    replaced: list[tuple[str, str, Loaded | None]]  # to restore in memory if the write fails
+
+
+class Finished(Exception):
+    """The save ends before writing records, with this result (a failure recorded, or nothing to do)."""
+
+    def __init__(self, result: Result):
+        super().__init__(result.detail)
+        self.result = result
+
+
+def save(dataset: Dataset, outcome: Outcome, now: datetime, today: date,
+         lock: threading.Lock | None = None) -> Result:
     """Check and write one source's records. Under ``lock`` only the checks and the in-memory update
     run, so that sources write their files (and wait for fsync) in parallel. The records and the
     status go to disk as one transaction: after a kill the source is all old or all new."""
-    with lock or contextlib.nullcontext():
-        plan = _plan(dataset, outcome, now, today)
-    if isinstance(plan, Result):
-        return plan
-    files, status, all_304, replaced = plan
+    try:
+        with lock or contextlib.nullcontext():
+            plan = _plan(dataset, outcome, now, today)
+    except Finished as finished:
+        return finished.result
     source = outcome.source
     collector = source.collector or "-"
     status_file = status_path(dataset.root, source.id)
-    writes = {path: text for path, text, _ in files}
-    writes[status_file] = dump_record(status)
+    writes: dict[Path | str, str | bytes] = {path: text for path, text, _ in plan.files}
+    writes[status_file] = dump_record(plan.status)
     try:
         changed = transaction.commit(dataset.root, writes)
     except transaction.IncompleteTransaction as exc:
@@ -181,11 +202,7 @@ def save(dataset: Dataset, outcome: Outcome, now: datetime, today, lock=None) ->
     except OSError as exc:
         # Nothing was changed: forget the records in memory too, and say why in the status.
         with lock or contextlib.nullcontext():
-            for kind, record_id, item in replaced:
-                if item is None:
-                    dataset.loaded[kind].pop(record_id, None)
-                else:
-                    dataset.loaded[kind][record_id] = item
+            _restore(dataset, plan.replaced)
         reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "the data could not be written"
         message = f"{reason} ({exc.strerror or exc}), nothing was changed"
         try:
@@ -194,41 +211,59 @@ def save(dataset: Dataset, outcome: Outcome, now: datetime, today, lock=None) ->
             message += f"; the status could not be written either ({again.strerror or again})"
         return Result(source.id, collector, "failed", 0, message)
     written = sum(path != status_file for path in changed)
-    detail = f"{written} file(s) written" if written else ("not modified (304)" if all_304 else "no change in the data")
+    detail = f"{written} file(s) written" if written else ("not modified (304)" if plan.all_304 else "no change in the data")
     return Result(source.id, collector, "updated" if written else "unchanged", written, detail)
 
 
-def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
-    source = outcome.source
-    collector = source.collector or "-"
-    if outcome.error:
-        record_failure(dataset, source, outcome.error, now)
-        return Result(source.id, collector, "failed", 0, outcome.error)
+def _restore(dataset: Dataset, replaced: list[tuple[str, str, Loaded | None]]) -> None:
+    for kind, record_id, item in replaced:
+        if item is None:
+            dataset.loaded[kind].pop(record_id, None)
+        else:
+            dataset.loaded[kind][record_id] = item
 
-    # Only records that differ from what is stored (beyond the retrieval time) are written.
+
+def _fail(dataset: Dataset, source: m.Source, message: str, now: datetime) -> Finished:
+    record_failure(dataset, source, message, now)
+    return Finished(Result(source.id, source.collector or "-", "failed", 0, message))
+
+
+def _changed_records(dataset: Dataset, outcome: Outcome, now: datetime) -> list[Record]:
+    """Only records that differ from what is stored (beyond the retrieval time) are written."""
+    source = outcome.source
     changed: list[Record] = []
     for record in outcome.records:
         existing = dataset.loaded[record.kind].get(record.model.id)
         if existing is not None:
             owner = getattr(existing.record, "source", source.id)
             if record.kind in ("series", "releases") and owner != source.id:
-                message = f"{record.kind} {record.model.id} already belongs to source {owner!r} — two sources produce the same id"
-                record_failure(dataset, source, message, now)
-                return Result(source.id, collector, "failed", 0, message)
+                raise _fail(dataset, source, f"{record.kind} {record.model.id} already belongs to source {owner!r} — "
+                            "two sources produce the same id", now)
             if _comparable(existing.record) == _comparable(record.model):
                 continue
         changed.append(record)
+    return changed
 
-    previous = dataset.status.get(source.id)
+
+def _new_validators(previous: m.SourceStatus | None, responses: list[Response]) -> list[m.UrlValidator]:
     old_validators = {v.url: Validator(v.url, v.etag, v.last_modified) for v in (previous.validators if previous else [])}
     new_validators: list[m.UrlValidator] = []
-    for response in outcome.responses:
+    for response in responses:
         validator = response.validator(old_validators.get(response.url))
         if validator is not None and (validator.etag or validator.last_modified):
             if len(validator.etag or "") > 300 or len(validator.last_modified or "") > 300 or len(validator.url) > 2000:
                 continue  # too long to keep in a record: that URL is simply fetched in full next time
             new_validators.append(m.UrlValidator(url=validator.url, etag=validator.etag, last_modified=validator.last_modified))
-    new_validators.sort(key=lambda v: v.url)
+    return sorted(new_validators, key=lambda v: v.url)
+
+
+def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today: date) -> Plan:
+    source = outcome.source
+    if outcome.error:
+        raise _fail(dataset, source, outcome.error, now)
+    changed = _changed_records(dataset, outcome, now)
+    previous = dataset.status.get(source.id)
+    new_validators = _new_validators(previous, outcome.responses)
     validators_changed = [v.model_dump() for v in new_validators] != [
         v.model_dump() for v in sorted(previous.validators if previous else [], key=lambda v: v.url)
     ]
@@ -237,17 +272,16 @@ def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
 
     if not changed and not validators_changed and not recovering:
         detail = "not modified (304)" if all_304 else "no change in the data"
-        return Result(source.id, collector, "unchanged", 0, detail)
+        raise Finished(Result(source.id, source.collector or "-", "unchanged", 0, detail))
 
     files, problems = validate(dataset, changed, today)
     if problems:
         shown = "; ".join(str(p) for p in problems[:3])
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        message = f"the collected data do not pass the checks of `pledges check`, nothing was written: {shown}{more}"
-        record_failure(dataset, source, message, now)
-        return Result(source.id, collector, "failed", 0, message)
+        raise _fail(dataset, source, "the collected data do not pass the checks of `pledges check`, nothing was "
+                    f"written: {shown}{more}", now)
 
-    replaced = []  # what the in-memory dataset held before, to restore if the write fails
+    replaced: list[tuple[str, str, Loaded | None]] = []
     for _, _, item in files:
         replaced.append((item.kind, item.record.id, dataset.loaded[item.kind].get(item.record.id)))
         dataset.loaded[item.kind][item.record.id] = item
@@ -259,6 +293,4 @@ def _plan(dataset: Dataset, outcome: Outcome, now: datetime, today):
         consecutive_failures=0,
         validators=new_validators,
     )
-    return files, status, all_304, replaced
-
-
+    return Plan(files, status, all_304, replaced)

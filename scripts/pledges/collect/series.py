@@ -83,7 +83,7 @@ def to_records(dataset: Dataset, source: m.Source, records: list[Record]) -> lis
     passed = [r for r in records if r.kind != "statistics"]
     if not figures:
         return passed
-    stored_releases = {(rel.url, rel.sha256): rel for rel in dataset.releases.values()
+    stored_releases: dict[tuple[str, str | None], m.Release] = {(rel.url, rel.sha256): rel for rel in dataset.releases.values()
                        if rel.source == source.id and rel.sha256}
     release_of: dict[tuple[str, str | None], str] = {}
     new_releases: dict[str, tuple[m.Provenance, list[str]]] = {}
@@ -147,7 +147,7 @@ def records_from_figures(figures: list[m.Statistic], sources: dict[str, m.Source
         key = (figure.source, prov.url, prov.sha256, str(prov.retrieved), prov.publisher, prov.licence)
         if key not in releases:
             rid = _unique(release_id(figure.source, prov), {r.id for r in releases.values()})
-            source = (sources or {}).get(figure.source) or m.Source.model_construct(id=figure.source, name=prov.title or figure.source)
+            source = (sources or {}).get(figure.source) or m.Source.model_construct(id=figure.source, name=prov.title or figure.source)  # type: ignore[call-arg]  # a stand-in: only id and name are read
             releases[key] = release_from(source, prov, rid, [])
         release = releases[key]
         if figure.period not in release.covers:

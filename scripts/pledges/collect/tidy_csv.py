@@ -36,10 +36,10 @@ from .common import (
     cell,
     load_files,
     parse_number,
-    process_files,
     read_csv_rows,
     shown,
 )
+from .pipeline import per_file
 
 MODULE = "tidy_csv"
 PERIOD_FORMATS = {
@@ -53,10 +53,8 @@ class Layout:
     """The column mapping of ``params``, checked once before any row is read."""
 
     def __init__(self, params: dict):
-        def text(name: str, required: bool = True) -> str | None:
+        def text(name: str) -> str:
             value = params.get(name)
-            if value is None and not required:
-                return None
             if not isinstance(value, str) or not cell(value):
                 raise CollectError(f"params.{name} must name a column of the CSV (a non-empty string)")
             return cell(value)
@@ -67,7 +65,7 @@ class Layout:
         if fmt not in PERIOD_FORMATS:
             raise CollectError(f"params.period_format is {fmt!r}; use one of {', '.join(PERIOD_FORMATS)}")
         self.period_format = fmt
-        self.segment = text("segment_column", required=False)
+        self.segment = text("segment_column") if params.get("segment_column") is not None else None
         values = params.get("values")
         if not isinstance(values, dict) or not values:
             raise CollectError("params.values must map each figure column to a metric, e.g. {complaints_per_100k: complaints-per-100k}")
@@ -100,7 +98,79 @@ def load(ctx: Context) -> list[tuple[str | None, Response]]:
     return load_files(ctx, "tidy CSV files", accept="text/csv")
 
 
-def parse(ctx: Context, response: Response) -> list[Record]:
+class _Reader:
+    """The data rows of one tidy CSV, read into figures and industry averages as they stream."""
+
+    def __init__(self, ctx: Context, layout: Layout, header: list[str], url: str):
+        self.layout = layout
+        self.url = url
+        self.source_id = ctx.source.id
+        self.index = {name: header.index(name) for name in layout.columns()}
+        self.names = ctx.providers_by_name()
+        self.figures: dict[tuple[str | None, str, str, m.StatMetric], tuple[float, int]] = {}
+        self.averages: dict[tuple[str | None, str, m.StatMetric], float] = {}
+        self.seen: dict[tuple[str | None, str, str], int] = {}
+
+    def at(self, values: list[str], column: str) -> str:
+        position = self.index[column]
+        return values[position] if position < len(values) else ""
+
+    def segment(self, line: int, values: list[str]) -> tuple[bool, str | None]:
+        """(read this row?, its segment)."""
+        layout = self.layout
+        if not layout.segment:
+            return True, None
+        label = self.at(values, layout.segment)
+        if label in layout.skip_segments:
+            return False, None
+        if label not in layout.segments:
+            raise CollectError(
+                f"row {line} of {self.url}: {layout.segment!r} is {label!r}, not a segment this source reads "
+                f"({shown(layout.segments)}) nor one it leaves out ({shown(layout.skip_segments)}) — the file may have changed; "
+                "add it to params.segments or params.skip_segments"
+            )
+        return True, layout.segments[label]
+
+    def period(self, line: int, values: list[str]) -> str:
+        label = self.at(values, self.layout.period)
+        period = self.layout.period_of(label)
+        if period is None:
+            raise CollectError(
+                f"row {line} of {self.url}: {self.layout.period!r} is {label!r}, not a quarter written {self.layout.period_format!r} — the format may have changed"
+            )
+        return period
+
+    def row(self, line: int, values: list[str]) -> None:
+        read, segment = self.segment(line, values)
+        if not read:
+            return
+        period = self.period(line, values)
+        name = self.at(values, self.layout.provider)
+        is_average = self.layout.average is not None and name == self.layout.average
+        if not is_average and name not in self.names:
+            if self.layout.skip_unknown:
+                return
+            raise CollectError(
+                f"row {line} of {self.url}: no provider has the source name {name!r} for source {self.source_id!r} — "
+                "add it to the `source_names` of a provider in data/providers/ (or a new provider)"
+            )
+        key = (segment, name, period)
+        if key in self.seen:
+            raise CollectError(f"rows {self.seen[key]} and {line} of {self.url} both give {name!r} for {period}" + (f" ({segment})" if segment else ""))
+        self.seen[key] = line
+        for column, metric in self.layout.values.items():
+            value = parse_number(self.at(values, column), f"row {line} of {self.url}, column {column!r}")
+            if value is None:
+                continue
+            if value < 0:
+                raise CollectError(f"row {line} of {self.url}: column {column!r} is {value}, a negative figure — the format may have changed")
+            if is_average:
+                self.averages[(segment, period, metric)] = value
+            else:
+                self.figures[(segment, name, period, metric)] = (value, line)
+
+
+def parse(ctx: Context, _period: str | None, response: Response) -> list[Record]:
     layout = Layout(ctx.params)
     # streamed under the collector bounds (common.read_csv_rows); blank lines are skipped
     rows = ((line, r) for line, r in read_csv_rows(response, "a tidy CSV", ctx.limits.budget(response.url))
@@ -112,73 +182,22 @@ def parse(ctx: Context, response: Response) -> list[Record]:
     missing = [c for c in layout.columns() if c not in header]
     if missing:
         raise CollectError(f"expected columns {shown(missing)} in the header of {response.url}; found columns {shown(header, 20)}")
-    index = {name: header.index(name) for name in layout.columns()}
-    names = ctx.providers_by_name()
-
-    def at(values: list[str], column: str) -> str:
-        position = index[column]
-        return values[position] if position < len(values) else ""
-
-    figures: dict[tuple[str | None, str, str, m.StatMetric], tuple[float, int]] = {}
-    averages: dict[tuple[str | None, str, m.StatMetric], float] = {}
-    seen: dict[tuple[str | None, str, str], int] = {}
+    reader = _Reader(ctx, layout, header, response.url)
     data_rows = 0
     for line, row in rows:
         data_rows += 1
-        values = [cell(v) for v in row]
-        segment = None
-        if layout.segment:
-            label = at(values, layout.segment)
-            if label in layout.skip_segments:
-                continue
-            if label not in layout.segments:
-                raise CollectError(
-                    f"row {line} of {response.url}: {layout.segment!r} is {label!r}, not a segment this source reads "
-                    f"({shown(layout.segments)}) nor one it leaves out ({shown(layout.skip_segments)}) — the file may have changed; "
-                    "add it to params.segments or params.skip_segments"
-                )
-            segment = layout.segments[label]
-        label = at(values, layout.period)
-        period = layout.period_of(label)
-        if period is None:
-            raise CollectError(
-                f"row {line} of {response.url}: {layout.period!r} is {label!r}, not a quarter written {layout.period_format!r} — the format may have changed"
-            )
-        name = at(values, layout.provider)
-        is_average = layout.average is not None and name == layout.average
-        if not is_average and name not in names:
-            if layout.skip_unknown:
-                continue
-            raise CollectError(
-                f"row {line} of {response.url}: no provider has the source name {name!r} for source {ctx.source.id!r} — "
-                "add it to the `source_names` of a provider in data/providers/ (or a new provider)"
-            )
-        key = (segment, name, period)
-        if key in seen:
-            raise CollectError(f"rows {seen[key]} and {line} of {response.url} both give {name!r} for {period}" + (f" ({segment})" if segment else ""))
-        seen[key] = line
-        for column, metric in layout.values.items():
-            value = parse_number(at(values, column), f"row {line} of {response.url}, column {column!r}")
-            if value is None:
-                continue
-            if value < 0:
-                raise CollectError(f"row {line} of {response.url}: column {column!r} is {value}, a negative figure — the format may have changed")
-            if is_average:
-                averages[(segment, period, metric)] = value
-            else:
-                figures[(segment, name, period, metric)] = (value, line)
+        reader.row(line, [cell(v) for v in row])
     if not data_rows:
         raise CollectError(f"{response.url} has a header but no data rows — the table is empty")
-    records: list[Record] = []
-    for (segment, name, period, metric), (value, line) in figures.items():
-        records.append(ctx.statistic(
-            response, provider=names[name].id, metric=metric, period=period, value=value, segment=segment,
-            industry_average=averages.get((segment, period, metric)),
+    return [
+        ctx.statistic(
+            response, provider=reader.names[name].id, metric=metric, period=period, value=value, segment=segment,
+            industry_average=reader.averages.get((segment, period, metric)),
             # one note per series (collect/series.py keeps the first): the label it was read under
             note=f"Provider label {name!r} in column {layout.provider!r}" + (f", segment {segment!r}" if segment else "") + ".",
-        ))
-    return records
+        )
+        for (segment, name, period, metric), (value, _line) in reader.figures.items()
+    ]
 
 
-def process(ctx: Context, loaded: list[tuple[str | None, Response]]) -> list[Record]:
-    return process_files(ctx, loaded, parse)
+process = per_file(parse)

@@ -67,7 +67,7 @@ class _WorkbookScan:
         first = [i for i in infos if i.filename in (book, rels)]  # scanned, then read for the sheet names
         for info in first:
             self._scan(info)
-        if book and rels in names:
+        if book and rels and rels in names:
             self._name_sheets(book, rels)
         for info in infos:
             if info not in first:
@@ -113,52 +113,24 @@ class _WorkbookScan:
         def start(name: str, attrs: dict) -> None:
             local = name.rpartition("}")[2]
             depth = state["depth"] = state["depth"] + 1
-            self.elements += 1
-            if not self.elements & 0xFFF:
-                self.budget.check(f"{what}")
+            self._tick(what)
             if state["inside"]:  # within one cell or shared string: its value, formula, rich-text runs
-                state["cell_elements"] += 1
-                if state["cell_elements"] > MAX_CELL_ELEMENTS:
-                    raise CollectError(
-                        f"a cell or string in {what} of {url} is made of more than {MAX_CELL_ELEMENTS:,} elements "
-                        "(rich-text runs …) — no real workbook has that; the file is refused"
-                    )
+                self._element_in_cell(state, what)
                 return
             state["chars"] = 0  # text is counted per cell / shared string, and per element elsewhere
             if local in ("c", "si"):
                 state["inside"], state["cell_elements"] = depth, 0
-            # openpyxl takes a <row> wherever it is (and whatever the part's root), so every one is counted
-            if depth == 1:
-                state["sheet"] = local == "worksheet"
-            elif local == "row":
-                state["in_row"] = depth
-                self._row(state, attrs, what)
-            elif state["in_row"] and local == "c":
-                self._cell(state, attrs, what)
-            elif state["sheet"] and local != "sheetData":  # everything else openpyxl reads (or keeps) from a sheet
-                state["layout"] += 1
-                if state["layout"] > MAX_LAYOUT_ELEMENTS:
-                    raise CollectError(
-                        f"{what} of {url} has more than {MAX_LAYOUT_ELEMENTS:,} elements besides its rows and cells "
-                        "(column widths, merged cells, formatting …) — no real sheet has that many; the file is refused"
-                    )
+            self._structure(state, local, depth, attrs, what)
             if local == "si":
-                state["strings"] += 1
-                if state["strings"] > limits.max_shared_strings:
-                    raise limits.exceeded("max_shared_strings", f"the shared-string table of {url} has more than {limits.max_shared_strings:,} entries")
+                self._shared_string(state)
 
         def end(name: str) -> None:
-            depth = state["depth"]
-            for key in ("inside", "in_row"):
-                if state[key] == depth:
-                    state[key] = 0
-            state["depth"] = depth - 1
+            _close_element(state)
 
         def text(data: str) -> None:
             state["chars"] += len(data)
             if state["chars"] > limits.max_cell_chars:
-                place = f"row {state['row']:,} of {what}" if state["in_row"] else what
-                raise limits.exceeded("max_cell_chars", f"a cell or string in {place} of {url} has more than {limits.max_cell_chars:,} characters")
+                self._too_long(state, what)
 
         def doctype(*_args) -> None:
             # OOXML parts may not declare a DTD (ECMA-376 part 2); refusing it rules out entity expansion.
@@ -175,6 +147,49 @@ class _WorkbookScan:
             parser.Parse(b"", True)
         except expat.ExpatError as exc:
             raise CollectError(f"expected an XLSX workbook from {url}; its part {part!r} is not well-formed XML ({exc})") from None
+
+    def _tick(self, what: str) -> None:
+        self.elements += 1
+        if not self.elements & 0xFFF:
+            self.budget.check(f"{what}")
+
+    def _shared_string(self, state: dict) -> None:
+        state["strings"] += 1
+        if state["strings"] > self.limits.max_shared_strings:
+            raise self.limits.exceeded(
+                "max_shared_strings",
+                f"the shared-string table of {self.url} has more than {self.limits.max_shared_strings:,} entries")
+
+    def _too_long(self, state: dict, what: str) -> None:
+        place = f"row {state['row']:,} of {what}" if state["in_row"] else what
+        raise self.limits.exceeded(
+            "max_cell_chars",
+            f"a cell or string in {place} of {self.url} has more than {self.limits.max_cell_chars:,} characters")
+
+    def _element_in_cell(self, state: dict, what: str) -> None:
+        state["cell_elements"] += 1
+        if state["cell_elements"] > MAX_CELL_ELEMENTS:
+            raise CollectError(
+                f"a cell or string in {what} of {self.url} is made of more than {MAX_CELL_ELEMENTS:,} elements "
+                "(rich-text runs …) — no real workbook has that; the file is refused"
+            )
+
+    def _structure(self, state: dict, local: str, depth: int, attrs: dict, what: str) -> None:
+        # openpyxl takes a <row> wherever it is (and whatever the part's root), so every one is counted
+        if depth == 1:
+            state["sheet"] = local == "worksheet"
+        elif local == "row":
+            state["in_row"] = depth
+            self._row(state, attrs, what)
+        elif state["in_row"] and local == "c":
+            self._cell(state, attrs, what)
+        elif state["sheet"] and local != "sheetData":  # everything else openpyxl reads (or keeps) from a sheet
+            state["layout"] += 1
+            if state["layout"] > MAX_LAYOUT_ELEMENTS:
+                raise CollectError(
+                    f"{what} of {self.url} has more than {MAX_LAYOUT_ELEMENTS:,} elements besides its rows and cells "
+                    "(column widths, merged cells, formatting …) — no real sheet has that many; the file is refused"
+                )
 
     def _row(self, state: dict, attrs: dict, what: str) -> None:
         limits = self.limits
@@ -209,6 +224,14 @@ class _WorkbookScan:
             raise limits.exceeded("max_columns", f"row {state['row']:,} of {what} of {self.url} has a cell in {shown_column}")
         if self.cells > limits.max_cells:
             raise limits.exceeded("max_cells", f"the workbook {self.url} has more than {limits.max_cells:,} cells (stopped in {what})")
+
+
+def _close_element(state: dict) -> None:
+    depth = state["depth"]
+    for key in ("inside", "in_row"):  # leaving the cell / row that opened at this depth
+        if state[key] == depth:
+            state[key] = 0
+    state["depth"] = depth - 1
 
 
 def check_workbook_zip(body: bytes, url: str, budget: Budget):

@@ -28,6 +28,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("schema", "write the JSON Schemas and the field dictionary generated from the models", "schema"),
     Command("collect", "run the collectors named by the source records", "collect"),
     Command("score", "print pledge grades, verdicts and provider scores", "score"),
+    Command("intake", "turn a submitted issue form into records (or name each problem by its field)", "intake"),
     Command("build", "generate the pages and build the site in every language", "build"),
 )
 

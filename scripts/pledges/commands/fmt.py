@@ -6,6 +6,7 @@ import argparse
 import difflib
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dataset import Dataset, check_characters, load_file, printable, scan_data_folder
@@ -29,6 +30,76 @@ def _read_raw(path: Path) -> bytes | None:
         return None
 
 
+@dataclass
+class _Tally:
+    problems: int = 0
+    links: int = 0
+    unformatted: int = 0
+    plan: list[tuple[Path, str]] = field(default_factory=list)
+
+    def problem(self, text: str) -> None:
+        print(printable(text))
+        self.problems += 1
+
+
+def _canonical(root: Path, kind: str, path: Path, tally: _Tally) -> tuple[str, str] | None:
+    """(current text, canonical text) of one record file, or None after reporting why it cannot be formatted."""
+    link = link_under(root, path)
+    if link is not None:
+        tally.problem(f"{path}:1:1: {link} is a symbolic link — fmt never writes through links; replace it "
+                      "with the folder or file itself")
+        tally.links += 1
+        return None
+    dataset = Dataset(root)
+    item = load_file(kind, path, dataset)
+    if item is not None:
+        check_characters(dataset, item)
+    if item is None or dataset.problems:
+        first = min(dataset.problems, key=lambda p: (p.line, p.column))
+        tally.problem(f"{path}:{first.line}:{first.column}: cannot format a file that does not pass "
+                      f"`pledges check` ({first.message}) — run `pledges check` and fix it first")
+        return None
+    canonical = dump_record(item.record)
+    raw = _read_raw(path)
+    if raw is None:
+        tally.problem(f"{path}:1:1: cannot read the file — make it readable")
+        return None
+    return raw.decode("utf-8"), canonical  # it parsed, so it is UTF-8
+
+
+def _show_difference(path: Path, current: str, canonical: str) -> None:
+    notes = []
+    if current.startswith("\ufeff"):
+        notes.append("starts with a byte-order mark")
+    if "\r" in current:
+        notes.append("has CRLF (Windows) or CR line endings")
+    for note in notes:
+        print(printable(f"{path}:1:1: the file {note} — run `pledges fmt` to write UTF-8 with LF line endings"))
+    # The diff shows content changes; line endings alone would show as identical lines.
+    shown = current.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if shown != canonical:
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                shown.splitlines(keepends=True), canonical.splitlines(keepends=True),
+                fromfile=str(path), tofile=f"{path} (canonical)",
+            )
+        )
+
+
+def _write_plan(root: Path, tally: _Tally) -> int:
+    if tally.links and tally.plan:
+        print("nothing written: remove the symbolic link(s) above first", file=sys.stderr)
+        return 0
+    changed = 0
+    for path, canonical in tally.plan:
+        if link_under(root, path) is not None:  # swapped in while we were formatting
+            tally.problem(f"{path}:1:1: a symbolic link appeared on this path — not written")
+            continue
+        write_atomic(path, canonical)
+        changed += 1
+    return changed
+
+
 def run(args: argparse.Namespace) -> int:
     """Rewrite each valid record canonically. Invalid files are left alone and reported.
 
@@ -42,78 +113,26 @@ def run(args: argparse.Namespace) -> int:
         return 1
     wanted = {resolved(p) for p in args.paths} if args.paths else None
     paths, structure = scan_data_folder(root)
-    problems = 0
-    links = 0
+    tally = _Tally()
     for path, message in structure:
-        print(printable(f"{path}:1:1: {message}"))
-        problems += 1
-        links += os.path.islink(path)
-    unformatted = 0
-    plan: list[tuple[Path, str]] = []
+        tally.problem(f"{path}:1:1: {message}")
+        tally.links += os.path.islink(path)
     for kind, path in paths:
         if kind is None or path.suffix != ".yaml":
             continue  # `pledges check` reports these; there is nothing to format
         if wanted is not None and resolved(path) not in wanted:
             continue
-        link = link_under(root, path)
-        if link is not None:
-            print(printable(f"{path}:1:1: {link} is a symbolic link — fmt never writes through links; replace it "
-                            "with the folder or file itself"))
-            problems += 1
-            links += 1
-            continue
-        dataset = Dataset(root)
-        item = load_file(kind, path, dataset)
-        if item is not None:
-            check_characters(dataset, item)
-        if dataset.problems:
-            first = min(dataset.problems, key=lambda p: (p.line, p.column))
-            print(printable(f"{path}:{first.line}:{first.column}: cannot format a file that does not pass "
-                            f"`pledges check` ({first.message}) — run `pledges check` and fix it first"))
-            problems += 1
-            continue
-        canonical = dump_record(item.record)
-        raw = _read_raw(path)
-        if raw is None:
-            print(printable(f"{path}:1:1: cannot read the file — make it readable"))
-            problems += 1
-            continue
-        current = raw.decode("utf-8")  # it parsed, so it is UTF-8
-        if current == canonical:
+        texts = _canonical(root, kind, path, tally)
+        if texts is None or texts[0] == texts[1]:
             continue
         if args.check:
-            unformatted += 1
-            notes = []
-            if current.startswith("\ufeff"):
-                notes.append("starts with a byte-order mark")
-            if "\r" in current:
-                notes.append("has CRLF (Windows) or CR line endings")
-            for note in notes:
-                print(printable(f"{path}:1:1: the file {note} — run `pledges fmt` to write UTF-8 with LF line endings"))
-            # The diff shows content changes; line endings alone would show as identical lines.
-            shown = current.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-            if shown != canonical:
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        shown.splitlines(keepends=True), canonical.splitlines(keepends=True),
-                        fromfile=str(path), tofile=f"{path} (canonical)",
-                    )
-                )
+            tally.unformatted += 1
+            _show_difference(path, *texts)
         else:
-            plan.append((path, canonical))
-    if links and plan:
-        print("nothing written: remove the symbolic link(s) above first", file=sys.stderr)
-        plan = []
-    changed = 0
-    for path, canonical in plan:
-        if link_under(root, path) is not None:  # swapped in while we were formatting
-            print(printable(f"{path}:1:1: a symbolic link appeared on this path — not written"))
-            problems += 1
-            continue
-        write_atomic(path, canonical)
-        changed += 1
-    if args.check and unformatted:
-        print(f"{unformatted} file(s) not in canonical format — run `pledges fmt`", file=sys.stderr)
-    elif not args.check:
-        print(f"{changed} file(s) reformatted")
-    return 1 if problems or unformatted else 0
+            tally.plan.append((path, texts[1]))
+    if args.check:
+        if tally.unformatted:
+            print(f"{tally.unformatted} file(s) not in canonical format — run `pledges fmt`", file=sys.stderr)
+    else:
+        print(f"{_write_plan(root, tally)} file(s) reformatted")
+    return 1 if tally.problems or tally.unformatted else 0

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import PledgeMetric, StatMetric
+from .method_norms import NORM_MAPPINGS, NORM_STAT_PLAIN
 
 # --------------------------------------------------------------------------- versions
 
-METHOD_VERSION = "1.2.0"
+METHOD_VERSION = "1.3.0"
 
 #: Newest last. Every change of a constant below gets a dated entry.
 METHOD_CHANGES: list[dict[str, str]] = [
@@ -41,6 +42,14 @@ METHOD_CHANGES: list[dict[str, str]] = [
         "summary": "Without a published industry average, the comparison point is the median of the providers in "
         "the data, not their mean: one implausible published cell (the FCA's 2025 H1 workbook gives one insurer "
         "39,526 complaints per 1,000 policies) moved the mean of a whole product group a hundredfold.",
+    },
+    {
+        "version": "1.3.0",
+        "date": "2026-12-02",
+        "summary": "Dutch norms and targets are tested: next-day delivery, rail punctuality and grid outage time per "
+        "year. A rule whose term states the required share itself (PostNL's 95% norm, a rail concession floor) is "
+        "tested against that share like any pledge, not in the deadline bands of a complaint rule; a yearly outage "
+        "time is compared in the unit the operator publishes (minutes or seconds).",
     },
 ]
 
@@ -156,6 +165,9 @@ METRIC_MAPPING: dict[PledgeMetric, MetricMapping] = {
     ),
 }
 
+# The Dutch norms and targets (issue 9) are kept in their own module and joined here, so this stays the one place.
+METRIC_MAPPING.update({metric: MetricMapping(*fields) for metric, fields in NORM_MAPPINGS.items()})
+
 #: A pledge term without a target share promises every case: the target is this share.
 DEFAULT_TARGET_SHARE_PCT: float = 100.0
 
@@ -189,6 +201,7 @@ STAT_PLAIN: dict[StatMetric, str] = {
     StatMetric.timely_response_pct: "of complaints answered within 15 days",
     StatMetric.email_reply_2_working_days_pct: "of e-mails answered within 2 working days",
     StatMetric.switches_completed_in_time_pct: "of switches completed in time",
+    **NORM_STAT_PLAIN,
 }
 
 #: Two deadlines are the same when they differ by at most this many calendar days.

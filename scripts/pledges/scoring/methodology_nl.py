@@ -32,6 +32,11 @@ NL_MAPPING_NOTE = {
     "missed-appointment": "nog geen gepubliceerd cijfer per aanbieder → no-data",
     "bill-accuracy": "nog geen gepubliceerd cijfer in de data → no-data",
     "network-capacity": "capaciteit wordt niet per aanbieder gepubliceerd en is niet door een klant waar te nemen → no-data",
+    "next-day-delivery": "% brieven de volgende bezorgdag bezorgd ≥ het percentage van de norm",
+    "punctuality": "% reizigers binnen 5 minuten op tijd ≥ de bodemwaarde",
+    "power-outage-time": "de gepubliceerde gemiddelde jaarlijkse stroomuitval per klant in minuten, vergeleken met het doel",
+    "gas-outage-time": "de gepubliceerde gemiddelde jaarlijkse gasuitval per klant, vergeleken met het doel",
+    "journey-delay": "geen gepubliceerd cijfer van toegekende terugbetalingen → no-data; klanten kunnen meldingen insturen",
 }
 
 NL_PRODUCT_GROUP_MEANING = {
@@ -53,4 +58,9 @@ NL_INDEPENDENT = {
     "installation-delay": "Ofcom zou vertraagde aansluitingen per aanbieder kunnen publiceren",
     "missed-appointment": "Ofcom zou gemiste monteursafspraken per aanbieder kunnen publiceren",
     "bill-accuracy": "Ofgem / ACM zouden tijdige en juiste rekeningen kunnen publiceren (ACM ConsuWijzer toont tijdige rekeningen)",
+    "next-day-delivery": "de ACM controleert elk jaar de bezorgtijden van de universele postdienst (elk jaar gemeld door het ANP)",
+    "punctuality": "NS rapporteert elk jaar zijn concessie-indicatoren aan het ministerie, dat de bodemwaarden vaststelt",
+    "power-outage-time": "netbeheerders publiceren het in hun jaarverslagen; de ACM vergelijkt de netbeheerders",
+    "gas-outage-time": "netbeheerders publiceren het in hun jaarverslagen",
+    "journey-delay": "de vervoerder zou de toegekende claims per jaar kunnen publiceren; niet gevonden",
 }

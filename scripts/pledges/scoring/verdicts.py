@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable
 
 from .. import models as m
+from ..figures import slug
 from ..periods import period_end, period_key, period_start, series_version
 from . import method as M
 from .messages import Message
@@ -94,11 +95,15 @@ def check_term(term: m.PledgeTerm, stat: m.Statistic) -> tuple[str | None, str]:
         if gap <= M.PARTLY_KEPT_MARGIN_PCT_POINTS:
             return "partly-kept", f"{label}: missed by {_fmt(round(gap, 2))} points (within the {_fmt(M.PARTLY_KEPT_MARGIN_PCT_POINTS)}-point margin)"
         return "broken", f"{label}: missed by {_fmt(round(gap, 2))} points"
-    # value kind: compare the statistic (seconds) with the term's threshold converted to seconds
-    threshold = term_seconds(term)
-    if threshold is None:
+    # value kind: compare the statistic with the term's threshold, both in the statistic's own unit
+    # (an outage time published in minutes is compared in minutes, a call wait in seconds)
+    seconds = term_seconds(term)
+    per_unit = m.STAT_UNIT_SECONDS.get(stat.unit)
+    if seconds is None or per_unit is None:
         return None, f"term unit {term.unit.value} cannot be compared with {stat.metric.value}"
-    label = f"{stat.metric.value} {_fmt(value)} s vs pledge {term.comparator.value} {_fmt(round(threshold, 3))} s"
+    threshold = seconds / per_unit
+    short = "s" if stat.unit == m.StatUnit.seconds else "min"
+    label = f"{stat.metric.value} {_fmt(value)} {short} vs pledge {term.comparator.value} {_fmt(round(threshold, 3))} {short}"
     ok = {
         m.Comparator.at_most: value <= threshold,
         m.Comparator.less_than: value < threshold,
@@ -158,6 +163,16 @@ def in_window(pledge: m.Pledge, period: str) -> bool:
     return True
 
 
+def tests_term(pledge: m.Pledge, term: m.PledgeTerm, stat: m.Statistic) -> bool:
+    """The figure may test the term: its period lies in the pledge's window, its sample is large enough, and it is
+    of the term's segment when the term names one (a rail line's floor is not tested by another line's figure)."""
+    if not in_window(pledge, stat.period):
+        return False
+    if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
+        return False
+    return term.segment is None or slug(stat.segment or "") == slug(term.segment)
+
+
 def pledge_verdicts(
     pledge: m.Pledge,
     stats_by_metric: dict[m.StatMetric, list[m.Statistic]],
@@ -188,11 +203,12 @@ def pledge_verdicts(
     for term in mapped:
         metric = M.METRIC_MAPPING[term.metric].statistic
         for stat in stats_by_metric.get(metric, []):
-            if not in_window(pledge, stat.period):
+            if not tests_term(pledge, term, stat):
                 continue
-            if stat.sample_size is not None and stat.sample_size < M.MIN_SAMPLE_SIZE:
-                continue
-            if pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share":
+            # the bands are for a rule that sets a deadline and is measured as the share within it; a rule whose
+            # term states the required share itself (unit percent: "at least 95% next day") is tested against it
+            if (pledge.kind.value in M.RULE_KINDS and M.METRIC_MAPPING[term.metric].kind == "share"
+                    and term.unit != m.TermUnit.percent):
                 outcome, reason = check_rule_term(term, stat, sources.get(stat.source))
             else:
                 outcome, reason = check_term(term, stat)
@@ -243,5 +259,5 @@ def community(reports: Iterable[m.Report]) -> dict:
     contributors: set[str] = set()
     for report in reports:
         counts[report.outcome.value] += 1
-        contributors.add(report.contributor)
+        contributors.add(report.who)
     return {**counts, "contributors": len(contributors), "shown": len(contributors) >= M.MIN_REPORT_CONTRIBUTORS}

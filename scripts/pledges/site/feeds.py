@@ -136,7 +136,9 @@ class CorrectionEntry(Entry):
         return t("feed.correction"), self.record.text
 
     def changelog_row(self, model: SiteModel) -> tuple[tuple, dict[str, Any]]:
-        return (self.kind, self.id), self._row(text=self.record.text, records=" ".join(self.record.records), page=None)
+        row = self._row(text=self.record.text, records=" ".join(self.record.records), page=None)
+        row["source_url"] = self.record.source_url  # the correction form's source, linked in the changelog
+        return (self.kind, self.id), row
 
 
 def feed_entries(model: SiteModel) -> list[Entry]:

@@ -34,6 +34,9 @@ class SiteModel:
         self._index_statistics(dataset)
         self._index_replies_and_reports(dataset)
         self.owner_of_record = self._owners(dataset)
+        from .reports import Reports
+
+        self.reports = Reports(dataset)  # service reports with their replies, counts and channel parity
         from .feeds import feed_entries
 
         self.entries = feed_entries(self)
@@ -87,6 +90,8 @@ class SiteModel:
         for report in dataset.reports.values():
             if report.pledge in dataset.pledges:
                 owners[report.id] = dataset.pledges[report.pledge].provider
+            elif report.provider:
+                owners[report.id] = report.provider
         return owners
 
     # ---- pledges and scores

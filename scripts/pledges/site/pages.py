@@ -28,7 +28,9 @@ from .markup import (
     word_diff,
 )
 from .model import SiteModel
+from .reports import form_link
 from .tables import TOP_TABLES, pledge_row
+from .watch import watch_context
 from .writer import Tree
 
 CONTENT = REPO_ROOT / "content"
@@ -69,7 +71,7 @@ class PageWriter:
                   "money": lambda amount, currency: fmt_money(amount, currency, lang), "version": m.version,
                   "method_version": m.method_version, "search_bulk": self.search_bulk, "word_diff": word_diff,
                   "trend": lambda trend, comparable=None: trend_text(t, trend, comparable, lang),
-                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade,
+                  "verdict_class": verdict_class, "link": html_link, "grade": html_grade, "form_link": form_link,
                   "verdict": lambda v: html_verdict(t, v),
                   # contributor and generated text kept in English, and text in a pledge's own language
                   "en": lambda v: in_language(v, "en", lang),
@@ -107,7 +109,8 @@ class PageWriter:
             if pledge.provider not in m.providers:
                 continue
             page(f"pledges/{pledge.id}.md", "pledge.md.j2", pl=pledge, p=m.providers[pledge.provider],
-                 score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge))
+                 score=m.pledge_score(pledge.id), history=self.history(pledge), as_of=m.as_of_pledge(pledge),
+                 **watch_context(m.ds, pledge))
         metrics = sorted(m.stats_by_metric)
         page("metrics/index.md", "metrics.md.j2", metrics=metrics)
         for metric in metrics:
@@ -117,6 +120,7 @@ class PageWriter:
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
         page("sources/index.md", "sources.md.j2", rows=m.source_rows(), fresh=freshness.by_source(m))
         page("changelog/index.md", "changelog.md.j2", rows=m.changelog_rows()[:500])
+        page("reports/index.md", "reports.md.j2", views=m.reports.all)
         page("downloads/index.md", "downloads.md.j2", tables=TOP_TABLES)
         for name in ("contribute", "about"):
             source = CONTENT / lang / f"{name}.md"

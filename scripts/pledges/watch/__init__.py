@@ -1,0 +1,1 @@
+"""Watching the pledges' own pages: fetch, extract, normalise, compare, keep the state."""
