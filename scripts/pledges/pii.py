@@ -28,9 +28,18 @@ _NL_TIGHT = r"[1-9]\d{3}(?!SA|SD|SS)[A-Z]{2}(?![A-Za-z0-9])"
 _UK = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}(?![A-Za-z0-9])"
 _NUMBER = r"(?<![\w.,/-])\d{1,4}(?: ?[a-zA-Z](?![a-zA-Z]))?(?![\w/-])"
 _START = r"(?<![A-Za-z0-9])"
+# "1234 AB 12" is an address too, unless the four digits are a year: after a quarter, half year, month or a
+# word of time ("Q3 2015 EE 34", "in 2019 BT 45") they are.
+_TIME_WORDS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "in", "In", "IN", "for", "For", "of", "voor", "Voor", "since", "Since", "from", "From", "by", "By",
+               "until", "Until", "year", "Year", "sinds", "Sinds", "vanaf", "Vanaf", "tot", "Tot", "jaar", "Jaar",
+               "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "mei", "okt",
+               "January", "February", "March", "April", "June", "July", "August", "September", "October",
+               "November", "December", "januari", "februari", "maart", "juni", "juli", "augustus", "oktober")
+_NOT_A_YEAR = "".join(rf"(?<!{word} )" for word in _TIME_WORDS)
 POSTCODE_ADDRESS = re.compile(
     rf"{_NUMBER}[ ]?,?[ ]+{_START}{_NL}"  # Kerkstraat 12, 1234 AB
     rf"|{_START}(?:{_NL_TIGHT}[ ,]+|{_NL}[ ]?,[ ]*){_NUMBER}"  # 1234AB 12 / 1234 AB, 12
+    rf"|{_START}{_NOT_A_YEAR}{_NL}[ ]+{_NUMBER}"  # 1234 AB 12
     rf"|{_NUMBER}[^\n\d]{{0,40}}?{_START}{_UK}"  # 10 Downing Street, London SW1A 2AA
     rf"|{_START}{_UK}[ ,]+{_NUMBER}"  # SW1A 2AA 10
 )

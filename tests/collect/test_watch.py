@@ -245,3 +245,28 @@ def test_an_unchanged_page_answers_304_and_keeps_its_state(few, httpserver):
     assert asked and all(tag and tag.endswith('-v1"') for tag in asked)  # conditional requests
     assert snapshot(few) == everything  # 304 on the same day: nothing written
     assert {watch(few, pid).state.value for pid in FEW} == {"published"}
+
+
+def test_a_first_fetch_that_fails_is_could_not_be_checked_not_left_out(few, httpserver, monkeypatch, tmp_path):
+    """No earlier state and a page that never finishes: the pledge is recorded as 'could not be checked' with the
+    reason, so it shows in the data and the summary instead of silently disappearing from both."""
+    import time
+
+    real = texts(few)
+    pages: dict[str, object] = {pid: page(pid, text) for pid, text in real.items()}
+
+    def slow(request):
+        time.sleep(1.5)  # past the read time-out (0.5 s in the tests) and the 1 s total deadline
+        return WResponse(page(SLOGAN, real[SLOGAN]), content_type="text/html")
+
+    serve_robots(httpserver)
+    httpserver.expect_request(f"/{SLOGAN}").respond_with_handler(slow)
+    httpserver.expect_request(re.compile(r"^/(?!robots\.txt).*$")).respond_with_handler(
+        lambda request: WResponse(pages[request.path.strip("/")], content_type="text/html"))
+    monkeypatch.setenv("PLEDGES_HTTP_TOTAL_TIMEOUT", "1")
+    monkeypatch.setenv("PLEDGES_HTTP_RETRIES", "0")
+    summary = tmp_path / "summary.md"
+    assert collect(few, httpserver, "--summary", str(summary)) == 0
+    record = watch(few, SLOGAN)
+    assert record.state.value == "unreadable" and record.detail and record.last_seen is None
+    assert SLOGAN in summary.read_text(encoding="utf-8")

@@ -186,6 +186,8 @@ def test_positions_point_at_values_and_keys():
         "sort code 20-00-00 12345678",
         "account number 12345678",
         "(555) 123-4567",
+        "I live at 1012 AB 12 in Amsterdam",
+        "postcode 3011 AA 5b, Rotterdam",
     ],
 )
 def test_personal_data_found(text):
@@ -200,6 +202,8 @@ def test_personal_data_found(text):
         "98% of switches within 5 working days; 2010-2025 series.",
         "£9.98 for each extra day, paid within 30 days",
         "sha 5e05a8b8e95a1e2e5e9b8b0bbdae4a22",
+        "landline Q3 2015 EE 34 and Plusnet 33 per 100,000",  # a year and a provider, not a postcode
+        "in 2019 BT 45 complaints; since 2020 EE 12",
     ],
 )
 def test_ordinary_figures_are_not_personal_data(text):

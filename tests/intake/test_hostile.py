@@ -24,6 +24,7 @@ HOSTILE = {
     "iban": ("IBAN NL91 ABNA 0417 1643 00", "IBAN"),
     "account": ("customer number 12345678", "account"),
     "address": ("Kerkstraat 12, 1234 AB Utrecht", "postcode"),
+    "address-spaced": ("I live at 1012 AB 12 in Amsterdam", "postcode"),
     "bidi": ("abc\u202edef", "bidirectional"),
 }
 FIELDS = [(form.name, spec) for form in all_forms() for spec in form.fields if spec.kind != "checkboxes"]

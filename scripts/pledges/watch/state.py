@@ -7,6 +7,7 @@ body differs from the latest one kept (at most ``MAX_SNAPSHOTS``, the oldest dro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from .. import models as m
@@ -72,11 +73,12 @@ def next_record(
     *, source: m.Source, pledge: m.Pledge, publisher: str, page: Page, verdict: Verdict,
     previous: Watch | None, today: date, archive_url: str | None = None,
 ) -> Watch | None:
-    """The record to store, or None when there is nothing to store (a first fetch that failed)."""
+    """The record to store (a first fetch that failed is stored as "could not be checked")."""
     digest = pledge_sha(pledge)
-    if verdict.state is None:
-        if previous is None:
-            return None
+    if verdict.state is None and previous is None:
+        # a first fetch that failed: "could not be checked" with the reason, never left out of the data and summary
+        verdict = replace(verdict, state=WatchState.unreadable, detail=verdict.detail or "the fetch failed")
+    if verdict.state is None and previous is not None:
         data = previous.model_dump()
         if page.response is not None and page.response.not_modified:
             # Asked only when the pledge's text is the one checked last time: the verdict still holds.
