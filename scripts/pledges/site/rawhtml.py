@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from markdown import Extension, Markdown
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown import Extension, Markdown  # type: ignore[import-untyped]  # no stubs are locked for Markdown
+from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]  # no stubs are locked for Markdown
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]  # no stubs are locked for Markdown
 
 RAW_START = "<!-- pt-raw -->"
 RAW_END = "<!-- /pt-raw -->"
