@@ -108,6 +108,9 @@ class Pledge(Strict):
     id: RecordId
     provider: RecordId = Field(description="Id of the provider that made (or signed) the promise.")
     title: ShortText = Field(description="A short English name for the pledge.")
+    title_nl: ShortText | None = Field(
+        None, description="A short Dutch name for the pledge, shown on Dutch pages (without it they show `title`, marked as English)."
+    )
     kind: PledgeKind
     category: PledgeCategory
     text: Text = Field(description="The promise verbatim, in its original language.")

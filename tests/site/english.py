@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 ENGLISH_ONLY = frozenset({"the", "and", "with", "which", "this", "that", "are", "were", "has", "have", "because",
                           "their", "would", "only", "than", "from", "not", "for", "to", "when", "there", "its",
                           "no", "yet", "been"} - {"been"})  # "been" is Dutch too (a leg)
-SKIPPED = frozenset({"code", "script", "style", "head", "svg", "template"})
+SKIPPED = frozenset({"code", "script", "style", "head", "svg", "template", "textarea"})  # textarea: an embed snippet (code)
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                   "wbr"})
 BLOCKS = frozenset({"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",

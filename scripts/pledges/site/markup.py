@@ -209,3 +209,17 @@ def _iso_day(value: object) -> str:
     """A date or date-time as YYYY-MM-DD; '' when there is none."""
     found = day(value)
     return found.isoformat() if found else ""
+
+
+def pledge_title(pledge: Any, page_lang: str) -> Markup:
+    """A pledge's name on a page: its Dutch name on a Dutch page when it has one, else the English `title`, marked
+    as English on a page in another language (the title is the project's own English name, whatever the language
+    of the promise itself)."""
+    if page_lang == "nl" and pledge.title_nl:
+        return in_language(pledge.title_nl, "nl", page_lang)
+    return in_language(pledge.title, "en", page_lang)
+
+
+def pledge_title_text(pledge: Any, page_lang: str) -> str:
+    """The same name as plain text (a page's <title>, a citation)."""
+    return str(pledge.title_nl if page_lang == "nl" and pledge.title_nl else pledge.title)

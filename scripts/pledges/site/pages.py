@@ -23,6 +23,8 @@ from .markup import (
     html_link,
     html_verdict,
     in_language,
+    pledge_title,
+    pledge_title_text,
     trend_text,
     verdict_class,
     word_diff,
@@ -75,7 +77,9 @@ class PageWriter:
                   "verdict": lambda v: html_verdict(t, v),
                   # contributor and generated text kept in English, and text in a pledge's own language
                   "en": lambda v: in_language(v, "en", lang),
-                  "quote": lambda v, text_lang: in_language(v, text_lang, lang)}
+                  "quote": lambda v, text_lang: in_language(v, text_lang, lang),
+                  "pledge_title": lambda pledge: pledge_title(pledge, lang),
+                  "pledge_title_text": lambda pledge: pledge_title_text(pledge, lang)}
         common.update(summary.template_globals(m, t))
         common.update(freshness.template_globals(m, t))
 
