@@ -185,6 +185,8 @@ def make_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # one build renders each template thousands of times: no file stat per get_template
+        auto_reload=False,
     )
     env.filters["yaml_title"] = yaml_title
     env.filters["href"] = safe_href

@@ -1,0 +1,49 @@
+"""The raw-region Markdown extension (pledges.site.rawhtml): same HTML as Markdown's own raw block handling,
+markers gone, ids still anchors for MkDocs, and nothing outside the markers changed."""
+
+from __future__ import annotations
+
+import markdown
+from markdown.preprocessors import Preprocessor
+
+from pledges.site.rawhtml import RAW_END, RAW_START, RawHtmlExtension
+
+BLOCK = ('<div class="pt-page">\n<h2 id="scores">Scores</h2>\n\n<table>\n<tr><td>a *not emphasis* [not](a-link)'
+         '</td></tr>\n</table>\n\n<p id="last">x &amp; y</p>\n</div>')
+
+
+def _convert(text: str, raw: bool) -> str:
+    return markdown.markdown(text, extensions=[RawHtmlExtension()] if raw else [])
+
+
+def _lines(html: str) -> list[str]:
+    return [line for line in html.split("\n") if line.strip()]
+
+
+def test_marked_region_renders_as_markdown_renders_the_same_html_block() -> None:
+    plain = _convert(f"# Title\n\n{BLOCK}\n\nAfter *this*.\n", raw=False)
+    marked = _convert(f"# Title\n\n{RAW_START}\n{BLOCK}\n{RAW_END}\n\nAfter *this*.\n", raw=True)
+    # the same lines; only a blank line between blocks may differ (invisible to a reader)
+    assert _lines(marked) == _lines(plain)
+    assert "pt-raw" not in marked
+    assert "*not emphasis*" in marked and "<em>this</em>" in marked  # inside kept verbatim, outside still Markdown
+
+
+def test_ids_in_a_region_reach_mkdocs_anchor_collector() -> None:
+    class Collector(Preprocessor):  # stands in for MkDocs' _RawHTMLPreprocessor (same name, same attribute)
+        present_anchor_ids: set[str] = set()
+
+        def run(self, lines: list[str]) -> list[str]:
+            self.present_anchor_ids = set()
+            return lines
+
+    md = markdown.Markdown(extensions=[RawHtmlExtension()])
+    collector = Collector(md)
+    md.preprocessors.register(collector, "mkdocs_raw_html", 21)
+    md.convert(f"{RAW_START}\n{BLOCK}\n{RAW_END}\n")
+    assert collector.present_anchor_ids == {"scores", "last"}
+
+
+def test_an_unclosed_marker_leaves_the_text_to_markdown() -> None:
+    text = f"{RAW_START}\n\nSome *text*.\n"
+    assert "<em>text</em>" in _convert(text, raw=True)
