@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import charts, compare, embeds, freshness, listpages, searchtext, summary
+from . import charts, compare, embeds, freshness, listpages, summary
 from .formats import fmt_money
 from .i18n import LANGUAGES, REPO_ROOT, Translator
 from .markup import (
@@ -87,7 +87,7 @@ class PageWriter:
             ctx = dict(common)
             ctx.update(self.page_context(lang, path))
             ctx.update(values)
-            docs.write(path, searchtext.spaced(env.get_template(template).render(ctx)))
+            docs.write(path, env.get_template(template).render(ctx))
 
         page("index.md", "home.md.j2", boards=m.boards, glance=summary.glance(m), home_boards=summary.home_boards(m.boards))
         sectors = sorted({b["sector"] for b in m.boards})
