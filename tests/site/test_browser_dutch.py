@@ -20,7 +20,7 @@ pytestmark = [
 
 # Visible text outside lang="en", <code>, <script> and <style>, one string per block element.
 VISIBLE_TEXT = """() => {
-  const skip = '[lang^="en"], code, script, style, svg, template';
+  const skip = '[lang^="en"], code, script, style, svg, template, textarea';  // textarea: an embed snippet (code)
   const block = 'p, li, td, th, h1, h2, h3, h4, h5, h6, dd, dt, figcaption, caption, summary, label, button, a, small, div';
   const chunks = new Map();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
