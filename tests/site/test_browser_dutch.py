@@ -10,13 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, browser, serve
+from board_fixtures import BROWSER_MARKS
 from english import english_sentences
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make browser)"),
-]
+pytestmark = BROWSER_MARKS  # and the shared board_chromium / board_real fixtures (tests/site/conftest.py)
 
 # Visible text outside lang="en", <code>, <script> and <style>, one string per block element.
 VISIBLE_TEXT = """() => {
@@ -36,16 +33,6 @@ VISIBLE_TEXT = """() => {
 MARKED_ENGLISH = "() => [...document.querySelectorAll('[lang^=\"en\"]')].map(e => e.textContent.trim()).filter(Boolean).length"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="module")
-def real(real_site):
-    with serve(real_site) as base:
-        yield base
 
 
 def _pages(real_site: Path) -> dict[str, str]:
@@ -58,10 +45,10 @@ def _pages(real_site: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", ["home", "provider", "pledge"])
-def test_dutch_page_shows_no_unmarked_english(chromium, real, real_site, kind):
+def test_dutch_page_shows_no_unmarked_english(board_chromium, board_real, real_site, kind):
     rel = _pages(real_site)[kind]
-    page = chromium.new_page()
-    page.goto(real + rel, wait_until="networkidle")
+    page = board_chromium.new_page()
+    page.goto(board_real + rel, wait_until="networkidle")
     assert page.evaluate("() => document.documentElement.lang") == "nl"
     chunks = page.evaluate(VISIBLE_TEXT)
     marked = page.evaluate(MARKED_ENGLISH)
