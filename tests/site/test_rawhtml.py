@@ -7,7 +7,6 @@ import markdown
 from markdown.preprocessors import Preprocessor
 
 from pledges.site.rawhtml import RAW_END, RAW_START, RawHtmlExtension
-from pledges.site.searchtext import spaced
 
 BLOCK = ('<div class="pt-page">\n<h2 id="scores">Scores</h2>\n\n<table>\n<tr><td>a *not emphasis* [not](a-link)'
          '</td></tr>\n</table>\n\n<p id="last">x &amp; y</p>\n</div>')
@@ -24,9 +23,8 @@ def _lines(html: str) -> list[str]:
 def test_marked_region_renders_as_markdown_renders_the_same_html_block() -> None:
     plain = _convert(f"# Title\n\n{BLOCK}\n\nAfter *this*.\n", raw=False)
     marked = _convert(f"# Title\n\n{RAW_START}\n{BLOCK}\n{RAW_END}\n\nAfter *this*.\n", raw=True)
-    # the same lines; only a blank line between blocks may differ (invisible to a reader), and the extension also
-    # spaces neighbouring cells for the search index (searchtext.spaced), which plain Markdown does not
-    assert _lines(marked) == _lines(spaced(plain))
+    # the same lines; only a blank line between blocks may differ (invisible to a reader)
+    assert _lines(marked) == _lines(plain)
     assert "pt-raw" not in marked
     assert "*not emphasis*" in marked and "<em>this</em>" in marked  # inside kept verbatim, outside still Markdown
 

@@ -129,6 +129,8 @@ def language_config(gen_root: Path, out: Path, lang: str, site_url: str | None, 
         "docs_dir": str((gen_root / "docs" / lang).resolve()),
         "site_dir": str((out / f".{lang}.new").resolve()),
         "theme": {"custom_dir": str((REPO_ROOT / "overrides").resolve())},
+        # mkdocs.yml's relative path would be read relative to this generated file
+        "hooks": [str((Path(__file__).parent / "theme_cache.py").resolve())],
     }
     if site_url:
         config["site_url"] = site_url.rstrip("/") + f"/{lang}/"

@@ -14,11 +14,8 @@ import re
 from typing import Any
 
 from markdown import Extension, Markdown  # type: ignore[import-untyped]  # no stubs are locked for Markdown
-from markdown.postprocessors import Postprocessor  # type: ignore[import-untyped]  # no stubs are locked for Markdown
 from markdown.preprocessors import Preprocessor  # type: ignore[import-untyped]  # no stubs are locked for Markdown
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]  # no stubs are locked for Markdown
-
-from .searchtext import spaced
 
 RAW_START = "<!-- pt-raw -->"
 RAW_END = "<!-- /pt-raw -->"
@@ -75,23 +72,12 @@ class RawAnchors(Treeprocessor):
         return None
 
 
-class SpacedCells(Postprocessor):
-    """Spaces between table cells and list items in the page's HTML (``searchtext.spaced``), so the search index,
-    which MkDocs' search plugin takes from this HTML, does not glue neighbouring cells into one word. Done here, on
-    the rendered page, the generated Markdown stays as the templates wrote it."""
-
-    def run(self, text: str) -> str:
-        return spaced(text)
-
-
 class RawHtmlExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
         blocks = RawBlocks(md)
         # after whitespace normalisation (30), before MkDocs' anchor collector (21) and Markdown's html_block (20)
         md.preprocessors.register(blocks, "pt_raw_html", 25)
         md.treeprocessors.register(RawAnchors(md, blocks), "pt_raw_anchors", 1)
-        # after Markdown puts the stashed HTML back (raw_html, 30)
-        md.postprocessors.register(SpacedCells(md), "pt_spaced_cells", 5)
 
 
 def makeExtension(**kwargs: Any) -> RawHtmlExtension:  # noqa: N802 - the entry point Python-Markdown looks for

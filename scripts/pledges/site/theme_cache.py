@@ -1,0 +1,115 @@
+"""A MkDocs hook: the theme's parts that do not depend on the page are rendered once per folder, not once per page.
+
+Why: Material renders its whole navigation, the search box, the scripts, the styles and the app config into every
+page. With 1,000 providers that is 6,000 pages a language, each rendering the same sidebar again: half of the
+theme's time on a bulk page (cProfile in the README's Performance section). For a page that is not in the
+navigation, none of those parts depends on the page itself, only on the folder it lies in (every link in them is
+made relative to the page's folder). So ``overrides/main.html`` wraps each of them in
+``{% call pt_cached("name") %}{{ super() }}{% endcall %}``: the first page of a folder renders the part, its
+siblings reuse the text.
+
+When a part may differ, it is rendered as usual:
+- the page is in the navigation (the sidebar marks it active), or a page of the navigation lies inside its folder
+  (a link to it would be written shorter from there);
+- the page's table of contents or ``hide`` list is part of the key, because the sidebar part shows the table of
+  contents;
+- no page (the 404 page), or ``PLEDGES_THEME_CACHE=0`` (what the test compares against: both builds must give
+  the same bytes, tests/site/test_theme_cache.py).
+
+The same hook spaces table cells and list items of the pages the search index takes in (``searchtext.spaced``),
+so search snippets do not glue neighbouring cells into one word; pages excluded from search skip that work.
+
+``pledges build`` lists this file under ``hooks:`` in each language's generated config (build.language_config).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from pledges.site.searchtext import spaced
+
+DISABLE_ENV = "PLEDGES_THEME_CACHE"  # "0": render every part for every page
+# under mkdocs.* so that MkDocs shows it with its own messages
+LOG = logging.getLogger("mkdocs.plugins.pledges.theme_cache")
+
+
+def toc_key(items: Any) -> tuple:
+    """What a table of contents shows, as a hashable value (empty for our generated pages)."""
+    return tuple((item.title, item.url, item.level, toc_key(item.children)) for item in items or ())
+
+
+class PartCache:
+    """Rendered theme parts of one build, by part name and page folder."""
+
+    def __init__(self, nav_urls: tuple[str, ...] = (), enabled: bool = True) -> None:
+        self.nav_urls = nav_urls
+        self.enabled = enabled
+        self.parts: dict[tuple, Markup] = {}
+        self.hits = 0
+
+    def key(self, name: str, page: Any) -> tuple | None:
+        """The cache key of ``name`` on ``page``, or None when the part must be rendered for this page."""
+        if not self.enabled or page is None:
+            return None
+        url = getattr(page, "url", None)
+        if not isinstance(url, str) or not url or url in self.nav_urls:
+            return None
+        if any(nav_url.startswith(url) for nav_url in self.nav_urls):
+            return None
+        folder = url.rstrip("/").rpartition("/")[0]
+        meta = getattr(page, "meta", None) or {}
+        hide = tuple(meta.get("hide") or ()) if isinstance(meta, dict) else ()
+        return (name, folder, toc_key(getattr(page, "toc", None)), hide)
+
+    def render(self, name: str, page: Any, caller: Any) -> Markup:
+        key = self.key(name, page)
+        if key is None:
+            return Markup(caller())
+        found = self.parts.get(key)
+        if found is None:
+            found = self.parts[key] = Markup(caller())
+        else:
+            self.hits += 1
+        return found
+
+
+_cache = PartCache()
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    """A new build: forget the last build's parts, remember which pages the navigation lists."""
+    global _cache
+    urls = tuple(sorted(page.url for page in getattr(nav, "pages", ()) if isinstance(page.url, str)))
+    _cache = PartCache(urls, enabled=os.environ.get(DISABLE_ENV, "1") != "0")
+    return nav
+
+
+@jinja2.pass_context
+def pt_cached(context: Any, name: str, caller: Any) -> Markup:
+    return _cache.render(name, context.get("page"), caller)
+
+
+def on_post_build(config: Any) -> None:
+    LOG.info("theme parts: %d rendered once per folder, reused %d times", len(_cache.parts), _cache.hits)
+
+
+def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
+    env.globals["pt_cached"] = pt_cached
+    return env
+
+
+def in_search(page: Any) -> bool:
+    """False for a page whose front matter says ``search: exclude: true`` (the search plugin's own rule)."""
+    meta = getattr(page, "meta", None) or {}
+    search = meta.get("search") if isinstance(meta, dict) else None
+    return not (isinstance(search, dict) and search.get("exclude"))
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Before the search plugin reads the page (on_page_context): cells spaced where the index will see them."""
+    return spaced(html) if in_search(page) else html
