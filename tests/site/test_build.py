@@ -88,6 +88,38 @@ def test_second_build_rewrites_nothing(tmp_path):
     assert before == after
 
 
+def test_a_failed_mkdocs_leaves_the_published_downloads_as_they_were(tmp_path, monkeypatch):
+    """Downloads are published as hard links to the generated files: a later build whose MkDocs fails must not have
+    changed them through the link (the generated file that changes is replaced, never rewritten in place)."""
+    import argparse
+
+    from pledges.site import build
+
+    data = write_dataset(tmp_path / "data")
+    code, out, err = run_build(data, tmp_path / "site")
+    assert code == 0, err
+    published = {p: p.read_bytes() for p in (tmp_path / "site" / "data").rglob("*") if p.is_file()}
+    linked = tmp_path / "site" / "data" / "providers.csv"
+    assert linked.stat().st_nlink == 2  # shared with build/static/data/providers.csv
+    provider = data / "providers" / "beta-broadband.yaml"
+    provider.write_text(provider.read_text(encoding="utf-8").replace("name: Beta", "name: Renamed Beta", 1),
+                        encoding="utf-8")
+
+    def failing(self):
+        self.stop()
+        return False, {lang: "ERROR - MkDocs failed (simulated)" for lang in self.configs}
+
+    monkeypatch.setattr(build.MkDocsRuns, "finish", failing)
+    monkeypatch.chdir(tmp_path)  # the same generated tree as the first build (build/ beside site/)
+    args = argparse.Namespace(data=str(data), out="site", today=date(2026, 12, 1), no_strict=False, generate_only=False)
+    assert build.run_build(args) == 1
+    generated = (tmp_path / "build" / "static" / "data" / "providers.csv").read_text(encoding="utf-8")
+    assert "Renamed Beta" in generated  # the generated tree did change...
+    after = {p: p.read_bytes() for p in (tmp_path / "site" / "data").rglob("*") if p.is_file()}
+    assert after == published  # ...and the published one did not
+    assert not list((tmp_path / "site").glob(".*.new"))
+
+
 def test_bad_data_fails_with_position_and_writes_nothing(tmp_path):
     data = write_dataset(tmp_path / "data")
     path = data / "pledges" / "delta-switch-promise.yaml"

@@ -19,8 +19,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 import yaml
 
@@ -152,22 +154,41 @@ def theme_strings(lang: str) -> dict[str, str]:
     return {key.split(".", 1)[1]: t(key) for key in sorted(t.strings) if key.startswith("theme.")}
 
 
-def run_mkdocs(configs: dict[str, Path], strict: bool) -> tuple[bool, dict[str, str]]:
-    """Run one `mkdocs build` per language in parallel; (all succeeded, output per language)."""
-    procs = {}
-    env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", "0")
-    for lang, config in configs.items():
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(config)]
-        if strict:
+class MkDocsRuns:
+    """One `mkdocs build` per language, each started as soon as its pages are written (``start``), all awaited by
+    ``finish``. Output goes to a temporary file, not a pipe: nobody reads it until the end, and a full pipe would
+    stall the build."""
+
+    def __init__(self, configs: dict[str, Path], strict: bool) -> None:
+        self.configs, self.strict = configs, strict
+        self.procs: dict[str, tuple[subprocess.Popen, IO[bytes]]] = {}
+
+    def start(self, lang: str) -> None:
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(self.configs[lang])]
+        if self.strict:
             cmd.append("--strict")
-        procs[lang] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    outputs, ok = {}, True
-    for lang, proc in procs.items():
-        output, _ = proc.communicate()
-        outputs[lang] = output
-        ok = ok and proc.returncode == 0
-    return ok, outputs
+        env = dict(os.environ)
+        env.setdefault("PYTHONHASHSEED", "0")
+        log = tempfile.TemporaryFile()
+        self.procs[lang] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), log)
+
+    def finish(self) -> tuple[bool, dict[str, str]]:
+        """(every language built, the output per language); a language never started counts as failed."""
+        outputs, ok = {}, set(self.procs) == set(self.configs)
+        for lang, (proc, log) in self.procs.items():
+            ok = proc.wait() == 0 and ok
+            log.seek(0)
+            outputs[lang] = log.read().decode("utf-8", "replace")
+            log.close()
+        return ok, outputs
+
+    def stop(self) -> None:
+        """Generation failed: end the builds already started."""
+        for proc, log in self.procs.values():
+            proc.kill()
+            proc.wait()
+            log.close()
+        self.procs.clear()
 
 
 ROOT_ADDRESS = re.compile(r'(\s(?:href|src)=")/(?!/)')
@@ -244,8 +265,24 @@ def run_build(args) -> int:
 
     claim(gen_root)
     drop_links(gen_root, gen_entries(LANGUAGES))
+    generate_only = getattr(args, "generate_only", False)
+    runs = None
+    if not generate_only:
+        claim(out)
+        drop_links(out, out_entries(LANGUAGES))
+        for lang in LANGUAGES:  # left by an interrupted build; mkdocs --clean would empty whatever they point to
+            remove(out / f".{lang}.new")
+        runs = MkDocsRuns({lang: language_config(gen_root, out, lang, site_url, strict) for lang in LANGUAGES}, strict)
     model = SiteModel(dataset, scores, today, data_version(data), site_url)
-    counts = generate(model, gen_root)
+    try:
+        # each language's MkDocs starts as soon as its pages are written, beside the rest of the generation
+        counts = generate(model, gen_root, pages_done=runs.start if runs else None)
+    except BaseException:
+        if runs:
+            runs.stop()
+            for lang in LANGUAGES:
+                shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
+        raise
     generated = time.perf_counter()
     times = counts.pop("times", {})
     changed = sum(v for k, v in counts.items() if k.endswith("_changed"))
@@ -253,15 +290,10 @@ def run_build(args) -> int:
           f"{changed} changed (load {loaded - started:.1f} s, score {scored - loaded:.1f} s, "
           f"generate {generated - scored:.1f} s: {', '.join(f'{k} {v}' for k, v in times.items())})")
     print(f"site_rebuild_rewrites: {changed}")
-    if getattr(args, "generate_only", False):
+    if runs is None:
         return 0
 
-    claim(out)
-    drop_links(out, out_entries(LANGUAGES))
-    for lang in LANGUAGES:  # left by an interrupted build; mkdocs --clean would empty whatever they point to
-        remove(out / f".{lang}.new")
-    configs = {lang: language_config(gen_root, out, lang, site_url, strict) for lang in LANGUAGES}
-    ok, outputs = run_mkdocs(configs, strict)
+    ok, outputs = runs.finish()
     if not ok:
         for lang, output in outputs.items():
             lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line
@@ -276,5 +308,5 @@ def run_build(args) -> int:
     publish(out, gen_root, LANGUAGES, site_url)
     built = time.perf_counter()
     print(f"built {out}/ ({', '.join(LANGUAGES)}) in {built - started:.1f} s "
-          f"(mkdocs {built - generated:.1f} s)")
+          f"(MkDocs and publishing {built - generated:.1f} s after generation)")
     return 0

@@ -20,7 +20,8 @@ import re
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from .feeds import TAG_AUTHORITY, FeedWriter
 from .i18n import LANGUAGES
@@ -83,7 +84,9 @@ class Generator:
         root_index(self.env, self.static)
 
 
-def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[str]) -> dict:
+def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[str],
+              pages_done: Callable[[str], None]) -> dict:
+    """Run one worker's jobs in order; ``pages_done(lang)`` as soon as a language's pages are all written."""
     gen = Generator(model, gen_root, search_bulk=search_bulk)
     result: dict[str, Any] = {"docs": {}, "times": {}}
     for job in jobs:
@@ -98,6 +101,7 @@ def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[st
             docs = gen.render_language(job)
             docs.prune()
             result["docs"][job] = (len(docs.written), docs.changed)
+            pages_done(job)
         result["times"][job] = round(time.perf_counter() - started, 2)
     result["static_written"] = [str(p) for p in gen.static.written]
     result["static_changed"] = gen.static.changed
@@ -106,7 +110,8 @@ def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[st
 
 def _child(conn, model, gen_root, search_bulk, jobs) -> None:
     try:
-        conn.send(("ok", _run_jobs(model, gen_root, search_bulk, jobs)))
+        result = _run_jobs(model, gen_root, search_bulk, jobs, lambda lang: conn.send(("pages", lang)))
+        conn.send(("ok", result))
     except BaseException as exc:  # reported by the parent
         import traceback
         conn.send(("error", f"{exc!r}\n{traceback.format_exc()}"))
@@ -115,39 +120,57 @@ def _child(conn, model, gen_root, search_bulk, jobs) -> None:
 
 
 SEARCH_BULK_LIMIT = 300  # up to this many providers, provider and pledge pages are in the search index too
+# Each worker writes one language's pages first, so that its MkDocs build can start (``pages_done``) while the
+# language-neutral files, which MkDocs does not read, are still being written.
+PLANS = [[LANGUAGES[0], "static"], [*LANGUAGES[1:], "feeds"]]
 
 
-def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int = 2) -> dict:
+def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int = 2,
+             pages_done: Callable[[str], None] | None = None) -> dict:
     """Write every generated file, in two forked processes when possible (one language each).
 
-    Returns counts of files written and changed. Raises RuntimeError if a worker fails.
+    ``pages_done(lang)`` is called in this process as soon as the pages of ``lang`` are written and the language's
+    folder pruned (the build starts that language's MkDocs then). Returns counts of files written and changed.
+    Raises RuntimeError if a worker fails.
     """
     import multiprocessing as mp
+    from multiprocessing.connection import Connection, wait
 
     if search_bulk is None:
         # Indexing thousands of bulk pages would dominate the build; hubs stay searchable always.
         search_bulk = len(model.providers) <= SEARCH_BULK_LIMIT
+    notify = pages_done or (lambda lang: None)
 
-    plans = [["static", LANGUAGES[0]], ["feeds", *LANGUAGES[1:]]]
     results: list[dict] = []
     if workers > 1 and "fork" in mp.get_all_start_methods():
         ctx = mp.get_context("fork")
-        children = []
-        for jobs in plans[1:]:
+        running = {}
+        for jobs in PLANS:
             parent_end, child_end = ctx.Pipe(duplex=False)
             proc = ctx.Process(target=_child, args=(child_end, model, gen_root, search_bulk, jobs))
             proc.start()
             child_end.close()
-            children.append((proc, parent_end))
-        results.append(_run_jobs(model, gen_root, search_bulk, plans[0]))
-        for proc, conn in children:
-            status, payload = conn.recv()
-            proc.join()
-            if status != "ok":
-                raise RuntimeError(f"page generation failed: {payload}")
-            results.append(payload)
+            running[parent_end] = proc
+        failure = None
+        while running:
+            for ready in wait(list(running)):
+                conn = cast(Connection, ready)  # wait() returns the connections it was given
+                try:
+                    status, payload = conn.recv()
+                except EOFError:  # the worker died without a word (killed, out of memory)
+                    status, payload = "error", f"a page worker ended with exit code {running[conn].exitcode}"
+                if status == "pages":
+                    notify(payload)
+                    continue
+                running.pop(conn).join()
+                if status == "ok":
+                    results.append(payload)
+                else:
+                    failure = failure or payload
+        if failure:
+            raise RuntimeError(f"page generation failed: {failure}")
     else:
-        results = [_run_jobs(model, gen_root, search_bulk, [job for plan in plans for job in plan])]
+        results = [_run_jobs(model, gen_root, search_bulk, [job for plan in PLANS for job in plan], notify)]
     static = Tree(Path(gen_root) / "static")
     for result in results:
         static.written.update(Path(p) for p in result["static_written"])
