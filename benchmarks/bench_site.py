@@ -3,7 +3,8 @@
 SYNTHETIC: N made-up providers × 5 pledges × 12 quarters × 3 statistics (benchmarks/synthetic.py),
 written to a temporary folder, never real data. Each run builds into a fresh folder, in a
 subprocess, timed by wall clock; the peak RSS is the largest sum of the resident memory of the
-build process and all its children (the two parallel `mkdocs build` processes), sampled every 50 ms.
+build process and all its children (the forked page workers and the two `mkdocs build` processes), sampled every
+50 ms; the peak PSS is the same sum with shared pages divided among the processes that share them.
 
 Figures (medians over runs):
 - site_build_s_1000        full build at N = 1,000 (target ≤ 60 s)
@@ -51,20 +52,25 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _tree_rss_kb(pid: int) -> int:
-    total, stack = 0, [pid]
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over the process and its children, in kB. The RSS sum counts the pages that forked
+    workers share with their parent once per process; PSS divides each shared page among its sharers, so its sum
+    is what the build really holds."""
+    rss, pss, stack = 0, 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status", encoding="ascii") as handle:
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
                         break
         except OSError:
             continue
         stack += _children(current)
-    return total
+    return rss, pss
 
 
 def build_once(data: Path, workdir: Path) -> dict[str, float]:
@@ -75,9 +81,10 @@ def build_once(data: Path, workdir: Path) -> dict[str, float]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    peak = 0
+    peak = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        rss, pss = _tree_memory_kb(proc.pid)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     output = proc.stdout.read() if proc.stdout else ""
@@ -86,7 +93,7 @@ def build_once(data: Path, workdir: Path) -> dict[str, float]:
     stages = STAGES.search(output)
     rewrites = REWRITES.search(output)
     load, score, generate = (float(x) for x in stages.groups()) if stages else (0.0, 0.0, 0.0)
-    return {"seconds": elapsed, "rss_mb": peak / 1024, "load": load, "score": score, "generate": generate,
+    return {"seconds": elapsed, "rss_mb": peak / 1024, "pss_mb": peak_pss / 1024, "load": load, "score": score, "generate": generate,
             "rewrites": float(rewrites.group(1)) if rewrites else -1.0}
 
 
@@ -132,6 +139,7 @@ def run() -> dict[str, float]:
     return {
         "site_build_s_1000": round(t1000, 2),
         "site_peak_rss_mb_1000": round(median(results_1000, "rss_mb"), 1),
+        "site_peak_pss_mb_1000": round(median(results_1000, "pss_mb"), 1),
         "site_build_s_2000": round(t2000, 2),
         "site_peak_rss_mb_2000": round(median(results_2000, "rss_mb"), 1),
         "site_scaling_ratio": round(t2000 / t1000, 3),

@@ -2,6 +2,7 @@
 
 Prints ``name: value`` lines:
 - site_build_s_10000, site_peak_rss_mb_10000   our full build (both languages), wall clock and peak memory
+  (site_peak_pss_mb_10000: the same peak with memory shared by forked processes counted once)
 - site_vs_material_floor_ratio_10000           over a bare Material build of the same pages (benchmarks/floor.py)
 - home_html_kb_10000, largest_page_html_kb_10000  uncompressed HTML of the English home page and of the largest page
 - finder_ms_10000                               Chromium, keystroke to results shown, median of 20 queries
@@ -76,6 +77,7 @@ def main() -> int:
         figures = {
             f"site_build_s_{providers}": round(result["seconds"], 1),
             f"site_peak_rss_mb_{providers}": round(result["rss_mb"], 0),
+            f"site_peak_pss_mb_{providers}": round(result["pss_mb"], 0),
             f"site_vs_material_floor_ratio_{providers}": round(result["seconds"] / floor, 3),
             f"material_floor_s_{providers}": round(floor, 1),
             f"site_pages_per_language_{providers}": pages,

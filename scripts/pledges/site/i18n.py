@@ -21,12 +21,18 @@ def table() -> dict[str, dict[str, str]]:
     return {str(key): {str(lang): str(text) for lang, text in value.items()} for key, value in data.items()}
 
 
+@cache
+def strings_of(lang: str) -> dict[str, str]:
+    """Every string in one language (made once: a build makes a translator per feed)."""
+    return {key: texts[lang] for key, texts in table().items()}
+
+
 class Translator:
     """``t(KEY, name=value)`` for one language; unknown keys fail loudly (tests catch them)."""
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.strings = {key: texts[lang] for key, texts in table().items()}
+        self.strings = strings_of(lang)
 
     def __call__(self, key: str, **values) -> str:
         text = self.strings[key]
