@@ -186,7 +186,7 @@ def _finalize(context: Any, value: Any) -> Markup:
 
 
 def make_env(lang: str | None = None) -> jinja2.Environment:
-    """The page templates' environment; with ``lang``, templates are compiled for that language (``t('key')``
+    """The page templates' environment; with ``lang``, templates are compiled for that language (``t(KEY)``
     becomes its text, see site/translated.py) and must only render pages of that language."""
     from .translated import InlineTranslations
 
