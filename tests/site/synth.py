@@ -6,7 +6,7 @@ onerror= and javascript: links into every free-text field the site shows.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pledges import models as m
@@ -48,8 +48,8 @@ def write_dataset(root: Path, hostile: bool = False) -> Path:
     write(root, m.Source(id="energy-switch-guarantee", name="Synthetic switch scheme", publisher="Synthetic scheme body",
                          url="https://example.org/scheme", licence="unknown", cadence="irregular",
                          expected_update_days=365))
-    write(root, m.SourceStatus(id="ofcom-telecoms-complaints", last_success=datetime(2026, 2, 1, 6, 0, tzinfo=timezone.utc),
-                               last_attempt=datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc),
+    write(root, m.SourceStatus(id="ofcom-telecoms-complaints", last_success=datetime(2026, 2, 1, 6, 0, tzinfo=UTC),
+                               last_attempt=datetime(2026, 11, 20, 6, 0, tzinfo=UTC),
                                last_error=evil("HTTP 503 from the synthetic endpoint"), consecutive_failures=3))
     providers = [
         ("acme-telecom", evil("Acme Telecom") if hostile else "Acme Telecom", "GB", ["telecoms"]),

@@ -7,9 +7,9 @@ import html
 import re
 
 import pytest
+from synth import write_fca_dataset
 
 from conftest import run_build
-from synth import write_fca_dataset
 
 
 @pytest.fixture(scope="module")

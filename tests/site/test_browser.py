@@ -10,7 +10,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from browser import CHROMIUM, browser, serve
 
 pytestmark = [

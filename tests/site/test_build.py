@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
+from synth import XSS_NAME, write_dataset
 
 from conftest import run_build
-from synth import XSS_IMG, XSS_NAME, write_dataset
-
 from pledges.dataset import load_dataset
 
 

