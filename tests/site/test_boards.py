@@ -84,3 +84,38 @@ def test_provider_breakdown_shows_the_weights_used(fca_site):
     # no pledge recorded: pledge components missing (—); complaints carries all the weight used
     assert '<tr><th scope="row">Complaint rate</th><td>100.0</td><td>100.0%</td>' in page
     assert '<tr><th scope="row">Pledge grades</th><td>—</td><td>—</td>' in page  # 1.0.0 showed 0.0 and weight 0.1
+
+
+def test_a_long_board_goes_on_over_pages_that_link_each_other(tmp_path, monkeypatch):
+    """A sector page holds listpages.BOARD_ROWS rows of each board (10,000 telecoms providers would be megabytes on
+    one page); the rest follow at sectors/<sector>/<board>/list/<n>/, each page linking to the others. Made here with
+    two rows a page, so the synthetic boards of a few providers need several pages."""
+    from datetime import date
+
+    from pledges.dataset import load_dataset
+    from pledges.site import generate as generate_module
+    from pledges.site import listpages
+    from pledges.site.scores import compute_scores
+
+    monkeypatch.setattr(listpages, "BOARD_ROWS", 2)
+    data = write_fca_dataset(tmp_path / "data")
+    today = date(2026, 12, 1)
+    dataset = load_dataset(data, today)
+    model = generate_module.SiteModel(dataset, compute_scores(dataset, today), today, "test", None)
+    board = max(model.boards, key=lambda b: len(b["rows"]))
+    assert len(board["rows"]) >= 3, [len(b["rows"]) for b in model.boards]
+    generate_module.generate(model, tmp_path / "gen", workers=1)
+    docs = tmp_path / "gen" / "docs" / "en"
+    sector_page = (docs / "sectors" / f"{board['sector']}.md").read_text(encoding="utf-8")
+    anchor = board["id"] if board["segment"] else board["country"].lower()
+    table = sector_page.split(f'id="scoreboard-{anchor}"', 1)[1].split("</table>", 1)[0]
+    shown = [html.unescape(name) for name in re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', table)]
+    names = [row["provider_name"] for row in board["rows"]]
+    assert shown == names[:2]
+    later = sorted((docs / "sectors" / board["sector"] / board["id"] / "list").glob("*.md"))
+    pages = (len(names) + 1) // 2
+    assert [p.name for p in later] == [f"{n}.md" for n in range(2, pages + 1)]
+    second = later[0].read_text(encoding="utf-8")
+    assert all(name in html.unescape(second) for name in names[2:4])
+    assert f'href="../../../../../sectors/{board["sector"]}/"' in second  # back to the first page
+    assert f'href="../../sectors/{board["sector"]}/{board["id"]}/list/2/"' in sector_page

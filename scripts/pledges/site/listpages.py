@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 PAGE_ROWS = 1000
+# A scoreboard row carries rank, score, counts, rate and trend (about 450 bytes of HTML, more when not ranked):
+# 500 rows keep a sector page well under 600 KB however many providers a sector has.
+BOARD_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -23,13 +26,19 @@ class ListPage:
     last: str
 
 
-def split(hub: str, rows: Sequence[Any], label: Callable[[Any], str], size: int = PAGE_ROWS) -> list[ListPage]:
-    """The pages of one hub's list (always at least one, so an empty list still has its page)."""
+def split(hub: str, rows: Sequence[Any], label: Callable[[Any], str], size: int = PAGE_ROWS,
+          first: tuple[str, str] | None = None) -> list[ListPage]:
+    """The pages of one hub's list (always at least one, so an empty list still has its page).
+
+    ``first`` = (path, url) puts the first page somewhere else than the hub's index (a scoreboard's first rows stay
+    on its sector page)."""
     chunks = [rows[i:i + size] for i in range(0, len(rows), size)] or [rows]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         path = f"{hub}/index.md" if number == 1 else f"{hub}/list/{number}.md"
         url = f"{hub}/" if number == 1 else f"{hub}/list/{number}/"
+        if number == 1 and first:
+            path, url = first
         first, last = (label(chunk[0]), label(chunk[-1])) if len(chunk) else ("", "")
         pages.append(ListPage(number, path, url, chunk, first, last))
     return pages

@@ -7,6 +7,7 @@ the markup helpers) are set once in ``PageWriter.common``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,20 @@ class PageWriter:
         return {"lang": lang, "root": root, "data": root + "../data/", "feeds": root + "../feeds/", "path": path,
                 "url": url}
 
+    @staticmethod
+    def sector_pages(page: Callable[..., None], sector: str, boards: list[dict]) -> None:
+        """A sector's page with the first rows of each of its boards; a long board goes on at
+        sectors/<sector>/<board>/list/<n>/, one page per ``listpages.BOARD_ROWS`` rows."""
+        paged = [(board, listpages.split(f"sectors/{sector}/{board['id']}", board["rows"],
+                                         lambda row: row["provider_name"], size=listpages.BOARD_ROWS,
+                                         first=(f"sectors/{sector}.md", f"sectors/{sector}/")))
+                 for board in boards]
+        page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
+             sections=[(board, pages, pages[0]) for board, pages in paged])
+        for board, pages in paged:
+            for later in pages[1:]:
+                page(later.path, "sector.md.j2", sector=sector, sections=[(board, pages, later)])
+
     def render_language(self, lang: str) -> Tree:
         m = self.m
         docs = Tree(self.gen_root / "docs" / lang)
@@ -93,8 +108,7 @@ class PageWriter:
         sectors = sorted({b["sector"] for b in m.boards})
         page("sectors/index.md", "sectors.md.j2", sectors=sectors)
         for sector in sectors:
-            page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
-                 boards=[b for b in m.boards if b["sector"] == sector])
+            self.sector_pages(page, sector, [b for b in m.boards if b["sector"] == sector])
         provider_pages = listpages.split("providers", list(m.providers.items()), lambda kv: kv[1].name)
         for lp in provider_pages:
             page(lp.path, "providers.md.j2", list_pages=provider_pages, list_page=lp)
