@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from . import commands
+from . import __version__, commands
 from .commands import COMMANDS, Command
 
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pledges",
         description="Service-pledge tracker: check, format, collect, score and publish the data.",
     )
+    parser.add_argument("--version", action="version", version=f"pledges {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         _module(command).add_arguments(sub.add_parser(command.name, help=command.help))
