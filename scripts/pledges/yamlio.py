@@ -52,9 +52,11 @@ class Document:
     """A parsed YAML file: its data and the position of every key and value."""
 
     data: Any
-    # path → libyaml Mark (0-based line/column); converted only when a problem is reported
-    value_marks: dict[tuple, Any] = field(default_factory=dict)
-    key_marks: dict[tuple, Any] = field(default_factory=dict)
+    # path → packed 0-based (line, column), see pack_mark; converted only when a problem is reported. One int, not
+    # libyaml's Mark object (an instance with its own attribute dict): the marks of every loaded file were most of
+    # a loaded dataset's memory.
+    value_marks: dict[tuple, int] = field(default_factory=dict)
+    key_marks: dict[tuple, int] = field(default_factory=dict)
     # True when no value can hold a FORBIDDEN_IN_TEXT character: the text had none raw and no
     # backslash (escapes are the only other way in), so the per-value scan can be skipped.
     text_is_clean: bool = False
@@ -72,7 +74,18 @@ class Document:
         return _pos(self.value_marks[()]) if () in self.value_marks else (1, 1)
 
 
+COLUMN_BITS = 24  # a line of a record file is at most MAX_FILE_BYTES long, which fits
+
+
+def pack_mark(line: int, column: int) -> int:
+    """A 0-based (line, column) as one int."""
+    return (line << COLUMN_BITS) | column
+
+
 def _pos(mark: Any) -> tuple[int, int]:
+    """1-based (line, column) of a packed mark or of a libyaml Mark."""
+    if isinstance(mark, int):
+        return (mark >> COLUMN_BITS) + 1, (mark & ((1 << COLUMN_BITS) - 1)) + 1
     return mark.line + 1, mark.column + 1
 
 
@@ -186,7 +199,8 @@ class _Builder:
                 f"values are nested more than {MAX_DEPTH} levels deep — no record needs that; flatten the structure",
                 *_mark(node),
             )
-        self.doc.value_marks[path] = node.start_mark
+        start = node.start_mark
+        self.doc.value_marks[path] = (start.line << COLUMN_BITS) | start.column
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP_TAG, _SEQ_TAG):
             line, col = _mark(node)
             raise YamlProblem(f"unsupported YAML tag {node.tag} — remove the tag", line, col)
@@ -211,7 +225,8 @@ class _Builder:
                 raise YamlProblem(
                     f"duplicate key '{key}' (first at line {first_line}) — keep one of them", *_mark(key_node)
                 )
-            self.doc.key_marks[path + (key,)] = key_node.start_mark
+            start = key_node.start_mark
+            self.doc.key_marks[path + (key,)] = (start.line << COLUMN_BITS) | start.column
             result[key] = self.build(value_node, path + (key,))
         return result
 

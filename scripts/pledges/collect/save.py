@@ -16,7 +16,7 @@ import pydantic
 from .. import models as m
 from .. import transaction
 from ..dataset import Dataset, Loaded, Problem, check_records, explain_error
-from ..yamlio import Document, dump_record, plain, write_atomic
+from ..yamlio import Document, dump_record, pack_mark, plain, write_atomic
 from .common import Record
 from .http import Response, Validator
 
@@ -71,21 +71,14 @@ class _Scoped(dict):
         return self._new.values()
 
 
-@dataclass(frozen=True)
-class _Mark:
-    """Like libyaml's mark: 0-based line and column (what Document keeps for a position)."""
-
-    line: int
-    column: int
-
 
 def _document(record, text: str) -> Document:
     """The record as ``check_records`` sees a loaded file: its data, with the line of each top-level
     field (cheaper than parsing the text again; nested problems point at their top-level field)."""
-    marks: dict[tuple, _Mark] = {(): _Mark(0, 0)}
+    marks: dict[tuple, int] = {(): pack_mark(0, 0)}
     for number, line in enumerate(text.splitlines()):
         if line and not line[0].isspace() and not line.startswith("-") and ":" in line:
-            marks[(line.split(":", 1)[0],)] = _Mark(number, 0)
+            marks[(line.split(":", 1)[0],)] = pack_mark(number, 0)
     data = plain(record.model_dump(mode="python", exclude_none=True))
     return Document(data, value_marks=dict(marks), key_marks=dict(marks))
 

@@ -27,18 +27,18 @@ class ListPage:
 
 
 def split(hub: str, rows: Sequence[Any], label: Callable[[Any], str], size: int = PAGE_ROWS,
-          first: tuple[str, str] | None = None) -> list[ListPage]:
+          first_page: tuple[str, str] | None = None) -> list[ListPage]:
     """The pages of one hub's list (always at least one, so an empty list still has its page).
 
-    ``first`` = (path, url) puts the first page somewhere else than the hub's index (a scoreboard's first rows stay
+    ``first_page`` = (path, url) puts the first page somewhere else than the hub's index (a scoreboard's first rows stay
     on its sector page)."""
     chunks = [rows[i:i + size] for i in range(0, len(rows), size)] or [rows]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         path = f"{hub}/index.md" if number == 1 else f"{hub}/list/{number}.md"
         url = f"{hub}/" if number == 1 else f"{hub}/list/{number}/"
-        if number == 1 and first:
-            path, url = first
+        if number == 1 and first_page:
+            path, url = first_page
         first, last = (label(chunk[0]), label(chunk[-1])) if len(chunk) else ("", "")
         pages.append(ListPage(number, path, url, chunk, first, last))
     return pages

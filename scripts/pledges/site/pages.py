@@ -71,7 +71,7 @@ class PageWriter:
         sectors/<sector>/<board>/list/<n>/, one page per ``listpages.BOARD_ROWS`` rows."""
         paged = [(board, listpages.split(f"sectors/{sector}/{board['id']}", board["rows"],
                                          lambda row: row["provider_name"], size=listpages.BOARD_ROWS,
-                                         first=(f"sectors/{sector}.md", f"sectors/{sector}/")))
+                                         first_page=(f"sectors/{sector}.md", f"sectors/{sector}/")))
                  for board in boards]
         page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,
              sections=[(board, pages, pages[0]) for board, pages in paged])
