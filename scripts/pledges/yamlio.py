@@ -225,9 +225,9 @@ class _Builder:
                 raise YamlProblem(
                     f"duplicate key '{key}' (first at line {first_line}) — keep one of them", *_mark(key_node)
                 )
-            start = key_node.start_mark
-            self.doc.key_marks[path + (key,)] = (start.line << COLUMN_BITS) | start.column
-            result[key] = self.build(value_node, path + (key,))
+            start, child = key_node.start_mark, path + (key,)  # one tuple for both marks
+            self.doc.key_marks[child] = (start.line << COLUMN_BITS) | start.column
+            result[key] = self.build(value_node, child)
         return result
 
 
