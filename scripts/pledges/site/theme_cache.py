@@ -16,7 +16,8 @@ When a part may differ, it is rendered as usual:
 - no page (the 404 page), or ``PLEDGES_THEME_CACHE=0`` (what the test compares against: both builds must give
   the same bytes, tests/site/test_theme_cache.py).
 
-The same hook spaces table cells and list items of the pages the search index takes in (``searchtext.spaced``),
+The same hook lets MkDocs forget each page's Markdown source once rendered and its HTML once written
+(``on_page_content``, ``on_post_page``), and spaces table cells and list items of the pages the search index takes in (``searchtext.spaced``),
 so search snippets do not glue neighbouring cells into one word; pages excluded from search skip that work.
 
 ``pledges build`` lists this file under ``hooks:`` in each language's generated config (build.language_config).
@@ -111,5 +112,17 @@ def in_search(page: Any) -> bool:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    """Before the search plugin reads the page (on_page_context): cells spaced where the index will see them."""
+    """Before the search plugin reads the page (on_page_context): cells spaced where the index will see them.
+
+    MkDocs reads and renders every page before it writes the first one, and keeps each page's Markdown source beside
+    its HTML until the end; nothing reads the source after this point, so it is let go here (at 10,000 providers,
+    half of each MkDocs process's memory)."""
+    page.markdown = None
     return spaced(html) if in_search(page) else html
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """The page is written next: its HTML is not read again (the search plugin took its text in on_page_context;
+    anchor checks use the links and ids recorded while rendering)."""
+    page.content = None
+    return output
