@@ -119,3 +119,32 @@ def test_a_long_board_goes_on_over_pages_that_link_each_other(tmp_path, monkeypa
     assert all(name in html.unescape(second) for name in names[2:4])
     assert f'href="../../../../../sectors/{board["sector"]}/"' in second  # back to the first page
     assert f'href="../../sectors/{board["sector"]}/{board["id"]}/list/2/"' in sector_page
+
+
+def test_a_long_metric_table_goes_on_over_pages(tmp_path, monkeypatch):
+    """A metric page lists the latest figure of every series (10,000 providers: 10,000 rows); it is paged too."""
+    from datetime import date
+
+    from pledges.dataset import load_dataset
+    from pledges.site import generate as generate_module
+    from pledges.site import listpages
+    from pledges.site.scores import compute_scores
+
+    monkeypatch.setattr(listpages, "BOARD_ROWS", 2)
+    data = write_fca_dataset(tmp_path / "data")
+    today = date(2026, 12, 1)
+    dataset = load_dataset(data, today)
+    model = generate_module.SiteModel(dataset, compute_scores(dataset, today), today, "test", None)
+    metric, stats = max(model.stats_by_metric.items(), key=lambda kv: len(model.latest_per_series(kv[1])))
+    rows = model.latest_per_series(stats)
+    assert len(rows) >= 3
+    generate_module.generate(model, tmp_path / "gen", workers=1)
+    docs = tmp_path / "gen" / "docs" / "nl"
+    first = (docs / "metrics" / f"{metric}.md").read_text(encoding="utf-8")
+    body = first.split('id="metric-table"', 1)[1].split("</table>", 1)[0]
+    assert body.count("<tr><th scope=\"row\">") == 2
+    later = sorted((docs / "metrics" / metric / "list").glob("*.md"))
+    assert len(later) == (len(rows) + 1) // 2 - 1
+    assert f'href="../../metrics/{metric}/list/2/"' in first
+    every = first + "".join(p.read_text(encoding="utf-8") for p in later)
+    assert every.count("<tr><th scope=\"row\">") == len(rows)  # every series on exactly one page

@@ -12,7 +12,7 @@ from typing import Any
 
 PAGE_ROWS = 1000
 # A scoreboard row carries rank, score, counts, rate and trend (about 450 bytes of HTML, more when not ranked):
-# 500 rows keep a sector page well under 600 KB however many providers a sector has.
+# 500 rows keep a sector page (and a metric page, one row per series) well under 600 KB however many providers.
 BOARD_ROWS = 500
 
 

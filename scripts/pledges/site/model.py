@@ -181,6 +181,11 @@ class SiteModel:
 
     # ---- dates
 
+    def provider_name(self, provider_id: str) -> str:
+        """The provider's name, or its id when no record has it (a figure may name a provider not loaded)."""
+        found = self.providers.get(provider_id)
+        return found.name if found else provider_id
+
     def as_of_provider(self, provider_id: str) -> date | None:
         days = [day(self.providers[provider_id].provenance.retrieved)]
         for pledge in self.pledges_of.get(provider_id, []):

@@ -131,9 +131,14 @@ class PageWriter:
                  **watch_context(m.ds, pledge))
         metrics = sorted(m.stats_by_metric)
         page("metrics/index.md", "metrics.md.j2", metrics=metrics)
-        for metric in metrics:
-            page(f"metrics/{metric}.md", "metric.md.j2", metric=metric,
-                 rows=m.latest_per_series(m.stats_by_metric[metric]))
+        for metric in metrics:  # the latest figure of every series: paged like a long scoreboard
+            rows = m.latest_per_series(m.stats_by_metric[metric])
+            metric_pages = listpages.split(f"metrics/{metric}", rows, lambda s: m.provider_name(s.provider),
+                                           size=listpages.BOARD_ROWS,
+                                           first_page=(f"metrics/{metric}.md", f"metrics/{metric}/"))
+            for lp in metric_pages:
+                page(lp.path, "metric.md.j2", metric=metric, rows=lp.rows, all_rows=rows, list_pages=metric_pages,
+                     list_page=lp)
         from .scores import methodology
         page("methodology/index.md", "methodology.md.j2", methodology=methodology(lang))
         page("sources/index.md", "sources.md.j2", rows=m.source_rows(), fresh=freshness.by_source(m))
