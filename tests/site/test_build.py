@@ -222,3 +222,32 @@ def test_pages_show_history_diff_and_not_ranked_reason(hostile_site):
 def test_real_data_strict_build(real_site):
     assert (real_site / "en/index.html").is_file() and (real_site / "nl/index.html").is_file()
     assert (real_site / "data/datapackage.json").is_file()
+
+
+def test_a_failure_while_generating_publishes_nothing(tmp_path, monkeypatch, capfd):
+    """The data stages run in a forked child (site/stages.py): a bug there ends the build with exit code 1 and its
+    traceback, MkDocs builds already started are stopped, and the published site stays as it was."""
+    import argparse
+
+    from pledges.site import build, generate
+
+    data = write_dataset(tmp_path / "data")
+    code, out, err = run_build(data, tmp_path / "site")
+    assert code == 0, err
+    before = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    real = generate.generate
+
+    def half_then_fail(model, gen_root, pages_done=None, **kwargs):
+        def one_language_then_fail(lang):
+            pages_done(lang)  # MkDocs of one language starts...
+            raise RuntimeError("simulated bug in the page generation")  # ...and the generation fails
+        return real(model, gen_root, workers=1, pages_done=one_language_then_fail)
+
+    monkeypatch.setattr(generate, "generate", half_then_fail)
+    monkeypatch.chdir(tmp_path)
+    args = argparse.Namespace(data=str(data), out="site", today=date(2026, 12, 1), no_strict=False, generate_only=False)
+    assert build.run_build(args) == 1
+    assert "simulated bug in the page generation" in capfd.readouterr().err
+    after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list((tmp_path / "site").glob(".*.new"))

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import yaml
 
@@ -250,16 +250,16 @@ def report_mkdocs_failure(out: Path, outputs: dict[str, str], strict: bool) -> N
 
 
 def run_build(args) -> int:
-    from pledges.dataset import load_dataset, today_default
+    from pledges.dataset import today_default
 
-    from .generate import SiteModel, data_version, generate
-    from .scores import compute_scores
+    from .stages import Stages, run_stages
 
     started = time.perf_counter()
     today = getattr(args, "today", None) or today_default()
     data = Path(getattr(args, "data", "data"))
     out = Path(getattr(args, "out", None) or "site")
     strict = not getattr(args, "no_strict", False)
+    generate_only = getattr(args, "generate_only", False)
     site_url = os.environ.get(SITE_URL_ENV) or None
 
     problem = output_problem(out, data, "--out")
@@ -270,45 +270,29 @@ def run_build(args) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    dataset = load_dataset(data, today)
-    if dataset.problems:
-        for found in dataset.problems:
-            print(found, file=sys.stderr)
-        print(f"{len(dataset.problems)} problem(s) in {data} — fix them (see `pledges check`) and build again; "
-              "nothing was written", file=sys.stderr)
-        return 1
-    loaded = time.perf_counter()
-    try:
-        scores = compute_scores(dataset, today)
-    except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
-        print(f"{data}:1:1: scoring failed: {exc} — run `pledges score --data {data}` to see why", file=sys.stderr)
-        return 1
-    scored = time.perf_counter()
+    runs: list[MkDocsRuns] = []
 
-    claim(gen_root)
-    drop_links(gen_root, gen_entries(LANGUAGES))
-    runs = None if getattr(args, "generate_only", False) else prepare_output(out, gen_root, site_url, strict)
-    model = SiteModel(dataset, scores, today, data_version(data), site_url)
+    def on_event(kind: str, value: Any) -> None:
+        if kind == "scored" and not generate_only:  # good data: now the output folder may be claimed
+            runs.append(prepare_output(out, gen_root, site_url, strict))
+        elif kind == "pages" and runs:  # each language's MkDocs starts as soon as its pages are written
+            runs[0].start(value)
+
     try:
-        # each language's MkDocs starts as soon as its pages are written, beside the rest of the generation
-        counts = generate(model, gen_root, pages_done=runs.start if runs else None)
+        code = run_stages(Stages(data, today, gen_root, site_url), on_event)
     except BaseException:
-        if runs:
-            runs.stop()
+        code = 130
+        raise
+    finally:
+        if runs and code != 0:
+            runs[0].stop()
             for lang in LANGUAGES:
                 shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
-        raise
     generated = time.perf_counter()
-    times = counts.pop("times", {})
-    changed = sum(v for k, v in counts.items() if k.endswith("_changed"))
-    print(f"generated: {sum(v for k, v in counts.items() if k.endswith('_files'))} files in {gen_root}, "
-          f"{changed} changed (load {loaded - started:.1f} s, score {scored - loaded:.1f} s, "
-          f"generate {generated - scored:.1f} s: {', '.join(f'{k} {v}' for k, v in times.items())})")
-    print(f"site_rebuild_rewrites: {changed}")
-    if runs is None:
-        return 0
+    if code != 0 or not runs:
+        return code
 
-    ok, outputs = runs.finish()
+    ok, outputs = runs[0].finish()
     if not ok:
         report_mkdocs_failure(out, outputs, strict)
         return 1
