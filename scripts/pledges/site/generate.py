@@ -16,6 +16,7 @@ Where each output is made:
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import time
@@ -132,6 +133,9 @@ def _run_forked(model: SiteModel, gen_root: Path, search_bulk: bool, notify: Cal
     from multiprocessing.connection import Connection, wait
 
     ctx = mp.get_context("fork")
+    # Everything that exists now (dataset, scores, model) lives until the workers end: frozen, the cyclic collector
+    # no longer walks it in every worker, and so no longer touches (and copies) each shared page of the parent.
+    gc.freeze()
     running = {}
     for jobs in PLANS:
         parent_end, child_end = ctx.Pipe(duplex=False)
