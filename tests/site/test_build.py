@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
 from synth import XSS_NAME, write_dataset
 
 from conftest import run_build
@@ -251,3 +252,24 @@ def test_a_failure_while_generating_publishes_nothing(tmp_path, monkeypatch, cap
     after = {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert after == before
     assert not list((tmp_path / "site").glob(".*.new"))
+
+
+def test_a_failing_page_worker_fails_the_generation(tmp_path, monkeypatch):
+    """The second plan (Dutch pages, feeds) runs in a forked worker: its failure reaches the caller, and the Dutch
+    pages it wrote first were still announced (their MkDocs may start)."""
+    from pledges.site import feeds, generate
+    from pledges.site.scores import compute_scores
+
+    data = write_dataset(tmp_path / "data")
+    today = date(2026, 12, 1)
+    dataset = load_dataset(data, today)
+    model = generate.SiteModel(dataset, compute_scores(dataset, today), today, "test", None)
+
+    def broken(self, lang):
+        raise OSError("simulated: the disk is full")
+
+    monkeypatch.setattr(feeds.FeedWriter, "write", broken)
+    announced: list[str] = []
+    with pytest.raises(RuntimeError, match="page generation failed: .*the disk is full"):
+        generate.generate(model, tmp_path / "gen", pages_done=announced.append)
+    assert sorted(announced) == ["en", "nl"]

@@ -19,10 +19,11 @@ from __future__ import annotations
 import gc
 import re
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from .feeds import TAG_AUTHORITY, FeedWriter
 from .i18n import LANGUAGES
@@ -122,52 +123,65 @@ def _child(conn, model, gen_root, search_bulk, jobs) -> None:
 
 
 SEARCH_BULK_LIMIT = 300  # up to this many providers, provider and pledge pages are in the search index too
-# Each worker writes one language's pages first, so that its MkDocs build can start (``pages_done``) while the
+# Each plan writes one language's pages first, so that its MkDocs build can start (``pages_done``) while the
 # language-neutral files, which MkDocs does not read, are still being written.
 PLANS = [[LANGUAGES[0], "static"], [*LANGUAGES[1:], "feeds"]]
 
 
 def _run_forked(model: SiteModel, gen_root: Path, search_bulk: bool, notify: Callable[[str], None]) -> list[dict]:
-    """One forked worker per plan; their "pages done" messages passed on as they come, their results at the end."""
+    """The first plan here, the other in one forked worker: two processes, not three, hold the model (a worker
+    copies the pages of the model it touches). A thread passes the worker's "pages done" on as it comes."""
     import multiprocessing as mp
-    from multiprocessing.connection import Connection, wait
 
     ctx = mp.get_context("fork")
-    # Everything that exists now (dataset, scores, model) lives until the workers end: frozen, the cyclic collector
-    # no longer walks it in every worker, and so no longer touches (and copies) each shared page of the parent.
+    # Everything that exists now (dataset, scores, model) lives until the worker ends: frozen, the cyclic collector
+    # no longer walks it in the worker, and so no longer touches (and copies) each shared page of this process.
     gc.freeze()
-    running = {}
-    for jobs in PLANS:
-        parent_end, child_end = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(child_end, model, gen_root, search_bulk, jobs))
-        proc.start()
-        child_end.close()
-        running[parent_end] = proc
-    results: list[dict] = []
-    failure = None
-    while running:
-        for ready in wait(list(running)):
-            conn = cast(Connection, ready)  # wait() returns the connections it was given
+    parent_end, child_end = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child_end, model, gen_root, search_bulk, PLANS[1]))
+    proc.start()
+    child_end.close()
+    lock = threading.Lock()
+
+    def locked(lang: str) -> None:  # called from this thread and the relay
+        with lock:
+            notify(lang)
+
+    ended: list[tuple[str, Any]] = []
+
+    def relay() -> None:
+        while True:
             try:
-                status, payload = conn.recv()
+                status, payload = parent_end.recv()
             except EOFError:  # the worker died without a word (killed, out of memory)
-                status, payload = "error", f"a page worker ended with exit code {running[conn].exitcode}"
-            if status == "pages":
-                notify(payload)
-                continue
-            running.pop(conn).join()
-            if status == "ok":
-                results.append(payload)
-            else:
-                failure = failure or payload
-    if failure:
-        raise RuntimeError(f"page generation failed: {failure}")
-    return results
+                proc.join()
+                ended.append(("error", f"a page worker ended with exit code {proc.exitcode}"))
+                return
+            if status != "pages":
+                ended.append((status, payload))
+                return
+            locked(payload)
+
+    relay_thread = threading.Thread(target=relay, name="page-worker-relay", daemon=True)
+    relay_thread.start()
+    try:
+        own = _run_jobs(model, gen_root, search_bulk, PLANS[0], locked)
+    except BaseException:
+        proc.terminate()
+        raise
+    finally:
+        relay_thread.join()
+        proc.join()
+        parent_end.close()
+    status, payload = ended[0]
+    if status != "ok":
+        raise RuntimeError(f"page generation failed: {payload}")
+    return [own, payload]
 
 
 def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int = 2,
              pages_done: Callable[[str], None] | None = None) -> dict:
-    """Write every generated file, in two forked processes when possible (one language each).
+    """Write every generated file: one plan (a language and part of the rest) here, the other in a forked worker.
 
     ``pages_done(lang)`` is called in this process as soon as the pages of ``lang`` are written and the language's
     folder pruned (the build starts that language's MkDocs then). Returns counts of files written and changed.
