@@ -112,6 +112,9 @@ def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[st
 
 
 def _child(conn, model, gen_root, search_bulk, jobs) -> None:
+    from .stages import end_with_parent
+
+    end_with_parent()
     try:
         result = _run_jobs(model, gen_root, search_bulk, jobs, lambda lang: conn.send(("pages", lang)))
         conn.send(("ok", result))

@@ -44,6 +44,11 @@ HUBS = ("sectors", "providers", "pledges", "metrics", "methodology", "sources", 
         "contribute", "about")
 
 
+def _rank_label(row: dict) -> str:
+    """A board row as the pager names it: its rank (rows run in rank order; unranked ones last)."""
+    return str(row.get("rank_label") or row.get("rank") or "—")
+
+
 class PageWriter:
     """Renders one language's pages into <gen>/docs/<lang>/."""
 
@@ -70,7 +75,7 @@ class PageWriter:
         """A sector's page with the first rows of each of its boards; a long board goes on at
         sectors/<sector>/<board>/list/<n>/, one page per ``listpages.BOARD_ROWS`` rows."""
         paged = [(board, listpages.split(f"sectors/{sector}/{board['id']}", board["rows"],
-                                         lambda row: row["provider_name"], size=listpages.BOARD_ROWS,
+                                         _rank_label, size=listpages.BOARD_ROWS,
                                          first_page=(f"sectors/{sector}.md", f"sectors/{sector}/")))
                  for board in boards]
         page(f"sectors/{sector}.md", "sector.md.j2", sector=sector,

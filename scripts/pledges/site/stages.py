@@ -73,10 +73,27 @@ def make_pages(stages: Stages, events: Events) -> int:
     return 0
 
 
+def end_with_parent() -> None:
+    """Linux: this process gets SIGTERM when the process that forked it dies (even by SIGKILL), so no orphan
+    goes on writing the generated tree beside the next build. Elsewhere: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _child(conn: Any, stages: Stages) -> None:
+    end_with_parent()
     code = 1
     try:
         code = make_pages(stages, lambda kind, value: conn.send((kind, value)))
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole group: the parent says "interrupted"
+        code = 130
     except BaseException:  # noqa: BLE001 - a bug: its traceback for the report, exit code 1 for the build
         import traceback
 
@@ -112,6 +129,9 @@ def run_stages(stages: Stages, events: Events) -> int:
                 code = value
             else:
                 events(kind, value)
+    except BaseException:  # this side failed (or Ctrl-C): the child's work is not wanted any more
+        proc.terminate()
+        raise
     finally:
         proc.join()
         parent_end.close()

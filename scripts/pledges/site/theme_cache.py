@@ -120,7 +120,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     HTML until then: at 10,000 providers, gigabytes per language. Nothing reads the source after this point, and
     nothing reads the HTML before the page is written (on_page_context below puts it back first), so the source
     goes and the HTML waits compressed (zlib level 1: a sixth of the size, milliseconds a page)."""
-    page.markdown = None
+    page.markdown = ""  # not None: MkDocs 1.6 reads a None source as "no title yet", and the nav would say None
     html = spaced(html) if in_search(page) else html
     page.pt_compressed = zlib.compress(html.encode("utf-8"), 1)
     return ""
