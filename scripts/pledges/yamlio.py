@@ -199,8 +199,7 @@ class _Builder:
                 f"values are nested more than {MAX_DEPTH} levels deep — no record needs that; flatten the structure",
                 *_mark(node),
             )
-        start = node.start_mark
-        self.doc.value_marks[path] = (start.line << COLUMN_BITS) | start.column
+        self.doc.value_marks[path] = pack_mark(node.start_mark.line, node.start_mark.column)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP_TAG, _SEQ_TAG):
             line, col = _mark(node)
             raise YamlProblem(f"unsupported YAML tag {node.tag} — remove the tag", line, col)
@@ -225,8 +224,8 @@ class _Builder:
                 raise YamlProblem(
                     f"duplicate key '{key}' (first at line {first_line}) — keep one of them", *_mark(key_node)
                 )
-            start, child = key_node.start_mark, path + (key,)  # one tuple for both marks
-            self.doc.key_marks[child] = (start.line << COLUMN_BITS) | start.column
+            child = path + (key,)  # one tuple for both marks
+            self.doc.key_marks[child] = pack_mark(key_node.start_mark.line, key_node.start_mark.column)
             result[key] = self.build(value_node, child)
         return result
 

@@ -236,6 +236,12 @@ def prepare_output(out: Path, gen_root: Path, site_url: str | None, strict: bool
     return MkDocsRuns({lang: language_config(gen_root, out, lang, site_url, strict) for lang in LANGUAGES}, strict)
 
 
+def discard_unpublished(out: Path) -> None:
+    """Remove the languages' half-built folders; the published site is left as it is."""
+    for lang in LANGUAGES:
+        shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
+
+
 def report_mkdocs_failure(out: Path, outputs: dict[str, str], strict: bool) -> None:
     """MkDocs' own warnings and errors per language; the half-built folders removed (the published site stays)."""
     for lang, output in outputs.items():
@@ -243,8 +249,7 @@ def report_mkdocs_failure(out: Path, outputs: dict[str, str], strict: bool) -> N
                  or "Aborted" in line]
         for line in lines or output.splitlines()[-20:]:
             print(f"[{lang}] {line}", file=sys.stderr)
-    for lang in LANGUAGES:
-        shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
+    discard_unpublished(out)
     print(f"mkdocs build failed{' (strict)' if strict else ''}; the previous site in {out} is unchanged",
           file=sys.stderr)
 
@@ -270,29 +275,27 @@ def run_build(args) -> int:
         print(problem, file=sys.stderr)
         return 2
 
-    runs: list[MkDocsRuns] = []
+    runs: MkDocsRuns | None = None
 
     def on_event(kind: str, value: Any) -> None:
+        nonlocal runs
         if kind == "scored" and not generate_only:  # good data: now the output folder may be claimed
-            runs.append(prepare_output(out, gen_root, site_url, strict))
+            runs = prepare_output(out, gen_root, site_url, strict)
         elif kind == "pages" and runs:  # each language's MkDocs starts as soon as its pages are written
-            runs[0].start(value)
+            runs.start(value)
 
+    code = 1  # what an exception out of the stages leaves
     try:
         code = run_stages(Stages(data, today, gen_root, site_url), on_event)
-    except BaseException:
-        code = 130
-        raise
     finally:
         if runs and code != 0:
-            runs[0].stop()
-            for lang in LANGUAGES:
-                shutil.rmtree(out / f".{lang}.new", ignore_errors=True)
+            runs.stop()
+            discard_unpublished(out)
     generated = time.perf_counter()
-    if code != 0 or not runs:
+    if code != 0 or runs is None:
         return code
 
-    ok, outputs = runs[0].finish()
+    ok, outputs = runs.finish()
     if not ok:
         report_mkdocs_failure(out, outputs, strict)
         return 1

@@ -12,6 +12,11 @@ import shutil
 from pathlib import Path
 
 
+def fresh_name(path: Path) -> Path:
+    """Where a file's new bytes are made before ``os.replace`` puts them under its name in one step."""
+    return path.with_name(path.name + ".pt-new")
+
+
 class Tree:
     """A folder of generated files. Files not written in this run are removed by ``prune``."""
 
@@ -36,7 +41,7 @@ class Tree:
             with open(path, "wb") as handle:  # a new name: no published link points at it yet
                 handle.write(data)
         else:
-            fresh = path.with_name(path.name + ".pt-new")  # the published link keeps the old bytes until publish
+            fresh = fresh_name(path)  # the published link keeps the old bytes until publish
             with open(fresh, "wb") as handle:
                 handle.write(data)
             os.replace(fresh, path)
@@ -71,7 +76,7 @@ def same_file(a: Path, b: Path) -> bool:
 
 def link_or_copy(src: Path, dst: Path) -> None:
     """Make ``dst`` a hard link to ``src`` (a copy where links cannot be made), replacing it in one step."""
-    fresh = dst.with_name(dst.name + ".pt-new")
+    fresh = fresh_name(dst)
     if fresh.exists() or fresh.is_symlink():
         fresh.unlink()
     try:
