@@ -16,7 +16,8 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from pledges.site.theme_cache import PartCache, in_search, on_page_content, on_page_context
+from pledges.site import theme_cache
+from pledges.site.theme_cache import PageSkeletons, PartCache, in_search, on_page_content, on_page_context, slots_of
 
 NAV = ("", "providers/", "sectors/", "about/")
 
@@ -110,4 +111,64 @@ def test_cached_build_is_byte_identical(which, lang, request, tmp_path) -> None:
     labels = re.findall(r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', cached[page].decode("utf-8"))
     assert len(labels) >= 12 and "None" not in labels and "" not in labels, labels
     reused = int(log.split("reused ")[1].split()[0])
-    assert reused > 0  # the cache did work: bulk pages took their parts from a sibling
+    filled = int(log.split("filled ")[1].split()[0])
+    assert reused > 0 and filled > 0  # the caches did work: bulk pages took their parts, or whole skeletons, from a sibling
+
+
+def _bulk(url: str, title: str, content: str, feeds=None, **meta) -> SimpleNamespace:
+    return SimpleNamespace(url=url, toc=[], content=content, canonical_url=None,
+                           meta={"title": title, "feeds": feeds or [], **meta})
+
+
+def _skeletons(main_html: str) -> PageSkeletons:
+    import jinja2
+
+    skeletons = PageSkeletons(PartCache(NAV))
+    skeletons.env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": main_html}))
+    skeletons.env.globals["pt_page"] = theme_cache.pt_page
+    return skeletons
+
+
+def _render(skeletons: PageSkeletons, page: SimpleNamespace) -> str:
+    assert skeletons.env is not None
+    theme_cache._skeletons = skeletons  # what on_nav and on_env set up in a build
+    return skeletons.env.from_string("{{ pt_page() }}").render(page=page, base_url="..")
+
+
+MAIN = ("<title>{{ page.meta.title }}</title><a href='{{ base_url }}/nl/{{ page.url }}'>nl</a>"
+        "{% for f in page.meta.feeds %}<link href='{{ f.href }}' title='{{ f.title }}'>{% endfor %}"
+        "{% if '<h1' not in page.content %}<h1>{{ page.title }}</h1>{% endif %}{{ page.content }}")
+
+
+def test_sibling_pages_fill_one_skeleton_with_their_own_values() -> None:
+    skeletons = _skeletons(MAIN)
+    pages = [_bulk(f"providers/p-{i}/", f"Provider {i}", f"<p>text {i}</p>",
+                   feeds=[{"href": f"../feeds/p-{i}.xml", "title": f"Feed {i}"}]) for i in range(3)]
+    for page in pages:
+        page.title = page.meta["title"]
+    out = [_render(skeletons, page) for page in pages]
+    assert out[2] == ("<title>Provider 2</title><a href='../nl/providers/p-2/'>nl</a>"
+                      "<link href='../feeds/p-2.xml' title='Feed 2'><h1>Provider 2</h1><p>text 2</p>")
+    assert skeletons.filled == 2 and len(skeletons.skeletons) == 1
+    # a content with its own heading is another shape (the template branches on it)
+    with_h1 = _bulk("providers/p-9/", "Provider 9", "<h1>Own</h1>")
+    with_h1.title = "Provider 9"
+    assert _render(skeletons, with_h1) == "<title>Provider 9</title><a href='../nl/providers/p-9/'>nl</a><h1>Own</h1>"
+    assert len(skeletons.skeletons) == 2
+
+
+def test_a_skeleton_that_does_not_give_the_page_back_is_not_used() -> None:
+    # a filter changes the title: the filled skeleton would differ from the page, so every page renders as usual
+    skeletons = _skeletons("<title>{{ page.meta.title | upper }}</title>{{ page.content }}")
+    out = [_render(skeletons, _bulk(f"a/p{i}/", f"Name {i}", "x")) for i in range(3)]
+    assert out == ["<title>NAME 0</title>x", "<title>NAME 1</title>x", "<title>NAME 2</title>x"]
+    assert skeletons.filled == 0 and list(skeletons.skeletons.values()) == [None]
+
+
+def test_values_a_filter_could_change_render_as_usual() -> None:
+    assert slots_of(_bulk("a/b/", "Plain name", "x")) is not None
+    assert slots_of(_bulk("a/b/", "AT&T <b>", "x")) is None  # markup characters in the title
+    assert slots_of(_bulk("a/b/", "Name", "text \ue000pt-url\ue001")) is None  # a slot mark in the content
+    assert slots_of(_bulk("a/b%20c/", "Name", "x")) is None  # an unusual URL segment
+    assert slots_of(_bulk("a/b/", "Name", "x", feeds=[{"href": "f.xml"}])) is None  # a feed without a title
+    assert PageSkeletons(PartCache(NAV)).wants(_bulk("providers/", "Hub", "x")) is False  # a navigation page
