@@ -47,3 +47,16 @@ def test_ids_in_a_region_reach_mkdocs_anchor_collector() -> None:
 def test_an_unclosed_marker_leaves_the_text_to_markdown() -> None:
     text = f"{RAW_START}\n\nSome *text*.\n"
     assert "<em>text</em>" in _convert(text, raw=True)
+
+
+def test_a_page_of_one_region_is_what_markdown_makes_of_it() -> None:
+    from pledges.site.rawhtml import whole_region
+
+    page = f"\n{RAW_START}\n{BLOCK}\n{RAW_END}\n"
+    assert whole_region(page) == _convert(page, raw=True) == BLOCK
+    # anything Markdown would treat differently goes through Markdown
+    assert whole_region(f"Intro.\n\n{RAW_START}\n{BLOCK}\n{RAW_END}\n") is None  # text outside the region
+    assert whole_region(f"{RAW_START}\n{BLOCK}\n{RAW_END}\n\n{RAW_START}\n<div></div>\n{RAW_END}") is None  # two
+    assert whole_region(page.replace("<table>", "<table>\t")) is None  # a tab: Markdown expands it
+    assert whole_region(page.replace("\n\n<p", "\n   \n<p")) is None  # a line of spaces: Markdown empties it
+    assert whole_region(f"{RAW_START}\n<p>not a div</p>\n{RAW_END}") is None

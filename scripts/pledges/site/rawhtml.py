@@ -80,5 +80,26 @@ class RawHtmlExtension(Extension):
         md.treeprocessors.register(RawAnchors(md, blocks), "pt_raw_anchors", 1)
 
 
+# What Python-Markdown's whitespace normalisation would change in a region: then the page goes through Markdown.
+_NORMALISED = re.compile("[\t\r\x02\x03]|\n +\n")
+
+
+def whole_region(markdown: str) -> str | None:
+    """The HTML Python-Markdown makes of a page whose whole text is one marked region, or None for another page.
+
+    Such a page (every bulk page: its template writes one region) comes out of Markdown as the region, byte for byte,
+    with no table of contents and no title of its own: the region is stashed whole, the only paragraph holds its
+    placeholder, and a placeholder alone in a paragraph before a block-level tag is replaced by the raw text.
+    So the theme hook skips Markdown for it (theme_cache.on_page_markdown). Only regions that start with a
+    ``<div>`` and that whitespace normalisation would leave as they are qualify."""
+    text = markdown.strip("\n")
+    if not (text.startswith(RAW_START + "\n<div") and text.endswith("\n" + RAW_END)):
+        return None
+    html = text[len(RAW_START) + 1: -len(RAW_END) - 1]
+    if RAW_START in html or RAW_END in html or html != html.strip() or _NORMALISED.search(html):
+        return None
+    return html
+
+
 def makeExtension(**kwargs: Any) -> RawHtmlExtension:  # noqa: N802 - the entry point Python-Markdown looks for
     return RawHtmlExtension(**kwargs)

@@ -25,6 +25,7 @@ so search snippets do not glue neighbouring cells into one word; pages excluded 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -37,6 +38,7 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 
+from pledges.site.rawhtml import ID, whole_region
 from pledges.site.searchtext import spaced
 
 DISABLE_ENV = "PLEDGES_THEME_CACHE"  # "0": render every part for every page
@@ -242,6 +244,29 @@ def in_search(page: Any) -> bool:
     meta = getattr(page, "meta", None) or {}
     search = meta.get("search") if isinstance(meta, dict) else None
     return not (isinstance(search, dict) and search.get("exclude"))
+
+
+def _render_region(page: Any, html: str, config: Any, files: Any) -> None:
+    """What ``Page.render`` leaves on a page whose text is one marked region (rawhtml.whole_region)."""
+    from mkdocs.structure.toc import get_toc
+
+    del page.render  # the page's own method again; this one held the HTML
+    page.content = html
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set(ID.findall(html))
+    if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:  # as Page.render
+        page.links_to_anchors = {}
+
+
+@event_priority(100)
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """A page that is one marked region skips Markdown: its render sets what Markdown would have (a tenth of
+    MkDocs' time on a bulk page went to building a Markdown parser for it)."""
+    html = whole_region(markdown) if _cache.enabled else None
+    if html is not None:
+        page.render = functools.partial(_render_region, page, html)
+    return markdown
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
