@@ -201,3 +201,16 @@ def test_datapackage_still_valid(formula_site):
 
     report = validate(str(formula_site[0] / "data/datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_a_row_in_several_tables_has_the_same_text_in_each() -> None:
+    from pledges.site.tables import TableText, csv_text, json_text
+
+    shared = {"id": "p1", "note": "=1+1", "count": 2}
+    other = {"id": "p2", "note": "plain", "count": 3}
+    text = TableText()
+    assert text.csv(["id", "note"], [shared]) == csv_text(["id", "note"], [shared]) == '"id","note"\n"p1","\'=1+1"\n'
+    # the same row in a wider table, then in the site-wide one: its own columns each time, neutralised each time
+    assert text.csv(["id", "note", "count"], [shared, other]) == csv_text(["id", "note", "count"], [shared, other])
+    assert text.json(["id", "count"], [shared, other]) == json_text(["id", "count"], [shared, other])
+    assert text.json(["id", "count"], [other]) == '[\n{"id":"p2","count":3}\n]\n'

@@ -7,7 +7,6 @@ Adding a column means adding it to the declaration's ``columns`` and to its row 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -56,24 +55,72 @@ def csv_cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return value
-    return FORMULA_AT_CELL_START.sub("'", str(value))
+    text = str(value)
+    # Most cells (names, ids, dates) neither start like a formula nor hold a separator: nothing to neutralise.
+    if text and not text[0].isspace() and text[0] not in _FORMULA_SET and _SEPARATOR.search(text) is None:
+        return text
+    return FORMULA_AT_CELL_START.sub("'", text)
+
+
+_FORMULA_SET = frozenset(FORMULA_CHARS.replace("\\", ""))  # the characters of the class, without its escape
+_SEPARATOR = re.compile("[,;\t\r\n]")
+
+
+class _LastLine:
+    """A file for csv.writer that keeps the one line written last (the writer writes a row in one call)."""
+
+    text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+class TableText:
+    """CSV and JSON text of tables. A row is in several tables (a provider's own and the site-wide one): its CSV
+    line and JSON object are made once, kept with the row itself so that a new row never takes a gone one's text."""
+
+    def __init__(self) -> None:
+        self._line = _LastLine()
+        # QUOTE_NONNUMERIC: every text cell quoted, numbers bare (see FORMULA_AT_CELL_START).
+        self._writer = csv.writer(self._line, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+        self._encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
+        self._csv: dict[tuple[int, tuple[str, ...]], tuple[dict, str]] = {}
+        self._json: dict[tuple[int, tuple[str, ...]], tuple[dict, str]] = {}
+
+    def _csv_line(self, columns: tuple[str, ...], row: dict) -> str:
+        known = self._csv.get((id(row), columns))
+        if known is not None and known[0] is row:
+            return known[1]
+        self._writer.writerow([csv_cell(row.get(c)) for c in columns])
+        self._csv[(id(row), columns)] = (row, self._line.text)
+        return self._line.text
+
+    def _json_object(self, columns: tuple[str, ...], row: dict) -> str:
+        known = self._json.get((id(row), columns))
+        if known is not None and known[0] is row:
+            return known[1]
+        text = self._encode({c: row.get(c) for c in columns})
+        self._json[(id(row), columns)] = (row, text)
+        return text
+
+    def csv(self, columns: list[str], rows: list[dict]) -> str:
+        key = tuple(columns)
+        self._writer.writerow(columns)
+        return self._line.text + "".join([self._csv_line(key, row) for row in rows])
+
+    def json(self, columns: list[str], rows: list[dict]) -> str:
+        """One JSON object per row; compact (the C encoder), one row per line so diffs stay readable."""
+        key = tuple(columns)
+        body = ",\n".join([self._json_object(key, row) for row in rows])
+        return f"[\n{body}\n]\n" if rows else "[]\n"
 
 
 def csv_text(columns: list[str], rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    # QUOTE_NONNUMERIC: every text cell quoted, numbers bare (see FORMULA_AT_CELL_START).
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return TableText().csv(columns, rows)
 
 
 def json_text(columns: list[str], rows: list[dict]) -> str:
-    """One JSON object per row; compact (the C encoder), one row per line so diffs stay readable."""
-    encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
-    body = ",\n".join(encode({c: row.get(c) for c in columns}) for row in rows)
-    return f"[\n{body}\n]\n" if rows else "[]\n"
+    return TableText().json(columns, rows)
 
 
 Row = dict[str, Any]
@@ -192,14 +239,16 @@ TOP_TABLES = [("scoreboard", "res.scoreboard"), ("providers", "res.providers"), 
               ("changelog", "res.changelog")]
 
 
-def write_table(static: Tree, table: Table) -> Table:
-    static.write(f"data/{table.path}.csv", csv_text(table.columns, table.rows))
-    static.write(f"data/{table.path}.json", json_text(table.columns, table.rows))
+def write_table(static: Tree, table: Table, text: TableText | None = None) -> Table:
+    text = text or TableText()
+    static.write(f"data/{table.path}.csv", text.csv(table.columns, table.rows))
+    static.write(f"data/{table.path}.json", text.json(table.columns, table.rows))
     return table
 
 
 def write_tables(static: Tree, m: SiteModel) -> None:
     """Every downloadable table and datapackage.json (which lists the site-wide ones)."""
+    text = TableText()
     top: dict[str, Table] = {}
     board_rows = [row for board in m.boards for row in board["rows"]]
     top["scoreboard"] = Table("scoreboard", BOARD_TABLE, board_rows)
@@ -212,9 +261,9 @@ def write_tables(static: Tree, m: SiteModel) -> None:
         prows = PLEDGES_TABLE.rows(m, pledges)
         srows = STATISTICS_TABLE.rows(m, (s for _key, series in m.sorted_series(pid) for s in series))
         vrows = VERDICTS_TABLE.rows(m, pledges)
-        write_table(static, Table(f"providers/{pid}/pledges", PLEDGES_TABLE, prows))
-        write_table(static, Table(f"providers/{pid}/statistics", STATISTICS_TABLE, srows))
-        write_table(static, Table(f"providers/{pid}/verdicts", VERDICTS_TABLE, vrows))
+        write_table(static, Table(f"providers/{pid}/pledges", PLEDGES_TABLE, prows), text)
+        write_table(static, Table(f"providers/{pid}/statistics", STATISTICS_TABLE, srows), text)
+        write_table(static, Table(f"providers/{pid}/verdicts", VERDICTS_TABLE, vrows), text)
         all_pledges += prows
         all_stats += srows
         all_verdicts += vrows
@@ -225,11 +274,11 @@ def write_tables(static: Tree, m: SiteModel) -> None:
     top["changelog"] = Table("changelog", CHANGELOG_TABLE, m.changelog_rows())
     for path, title_key in TOP_TABLES:
         top[path].title_key = title_key
-        write_table(static, top[path])
+        write_table(static, top[path], text)
     for sector in sorted({row["sector"] for row in board_rows}):
-        write_table(static, Table(f"sectors/{sector}", BOARD_TABLE, [r for r in board_rows if r["sector"] == sector]))
+        write_table(static, Table(f"sectors/{sector}", BOARD_TABLE, [r for r in board_rows if r["sector"] == sector]), text)
     for metric, stats in m.stats_by_metric.items():
-        write_table(static, Table(f"metrics/{metric}", STATISTICS_TABLE, STATISTICS_TABLE.rows(m, m.latest_per_series(stats))))
+        write_table(static, Table(f"metrics/{metric}", STATISTICS_TABLE, STATISTICS_TABLE.rows(m, m.latest_per_series(stats))), text)
     static.write("data/datapackage.json", datapackage([top[path] for path, _ in TOP_TABLES], m.version))
     static.write(finder.INDEX_PATH, finder.index_json(m.providers.values()))
 
