@@ -13,6 +13,7 @@ say to the user it prints itself, with the same lines and exit codes as before.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -51,6 +52,9 @@ def make_pages(stages: Stages, events: Events) -> int:
               "nothing was written", file=sys.stderr)
         return 1
     loaded = time.perf_counter()
+    # The dataset lives as long as this process: frozen, the collector no longer walks it at each collection of
+    # what scoring and generation allocate (generate freezes again before its worker forks).
+    gc.freeze()
     try:
         scores = compute_scores(dataset, today)
     except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
