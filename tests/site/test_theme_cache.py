@@ -172,3 +172,36 @@ def test_values_a_filter_could_change_render_as_usual() -> None:
     assert slots_of(_bulk("a/b%20c/", "Name", "x")) is None  # an unusual URL segment
     assert slots_of(_bulk("a/b/", "Name", "x", feeds=[{"href": "f.xml"}])) is None  # a feed without a title
     assert PageSkeletons(PartCache(NAV)).wants(_bulk("providers/", "Hub", "x")) is False  # a navigation page
+
+
+def test_a_region_page_keeps_nothing_between_render_and_write_and_notices_a_changed_file(tmp_path) -> None:
+    from pledges.site.rawhtml import RAW_END, RAW_START
+    from pledges.site.theme_cache import on_page_markdown
+
+    source = tmp_path / "p.md"
+    body = f"\n{RAW_START}\n<div><table><tr><td>1</td><td>2</td></tr></table></div>\n{RAW_END}\n"
+    source.write_text("---\ntitle: P\nsearch:\n  exclude: true\n---\n" + body, encoding="utf-8")
+    class File:
+        src_uri = "p.md"
+
+        @property
+        def content_string(self) -> str:
+            return source.read_text(encoding="utf-8")
+
+    page = SimpleNamespace(url="a/p/", toc=[], meta={"title": "P", "search": {"exclude": True}}, markdown=body,
+                           file=File())
+    on_page_markdown(body, page, None, None)
+    page.render(None, None)  # the region's render: no Markdown
+    html = page.content
+    assert html == "<div><table><tr><td>1</td><td>2</td></tr></table></div>"
+    page.content = on_page_content(html, page, None, None)
+    assert page.content == "" and getattr(page, "pt_compressed", None) is None  # nothing held: read again later
+    on_page_context({}, page, None, None)
+    assert page.content == html
+    # the file changed under the build: it says so instead of writing another page's text
+    on_page_markdown(body, page, None, None)
+    page.render(None, None)
+    page.content = on_page_content(page.content, page, None, None)
+    source.write_text(source.read_text(encoding="utf-8").replace("<td>2</td>", "<td>3</td>"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="changed while MkDocs"):
+        on_page_context({}, page, None, None)

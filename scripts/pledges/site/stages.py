@@ -52,14 +52,15 @@ def make_pages(stages: Stages, events: Events) -> int:
               "nothing was written", file=sys.stderr)
         return 1
     loaded = time.perf_counter()
-    # The dataset lives as long as this process: frozen, the collector no longer walks it at each collection of
-    # what scoring and generation allocate (generate freezes again before its worker forks).
+    # The dataset and then the scores live as long as this process: frozen, the collector no longer walks them at
+    # each collection of what comes after (generate freezes again before its worker forks).
     gc.freeze()
     try:
         scores = compute_scores(dataset, today)
     except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
         print(f"{data}:1:1: scoring failed: {exc} — run `pledges score --data {data}` to see why", file=sys.stderr)
         return 1
+    gc.freeze()
     scored = time.perf_counter()
     events("scored", None)
 

@@ -251,7 +251,7 @@ def _render_region(page: Any, html: str, config: Any, files: Any) -> None:
     from mkdocs.structure.toc import get_toc
 
     del page.render  # the page's own method again; this one held the HTML
-    page.content = html
+    page.content = page.pt_region_html = html
     page.toc = get_toc([])
     page._title_from_render = None
     page.present_anchor_ids = set(ID.findall(html))
@@ -266,6 +266,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     html = whole_region(markdown) if _cache.enabled else None
     if html is not None:
         page.render = functools.partial(_render_region, page, html)
+        page.pt_source_tail = len(markdown)  # the Markdown is the end of the file's text, after the front matter
     return markdown
 
 
@@ -275,14 +276,27 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     MkDocs reads and renders every page before it writes the first one, and keeps each page's Markdown source and
     HTML until then: at 10,000 providers, gigabytes per language. Nothing reads the source after this point, and
     nothing reads the HTML before the page is written (on_page_context below puts it back first), so the source
-    goes and the HTML waits compressed (zlib level 1: a sixth of the size, milliseconds a page)."""
+    goes and the HTML waits compressed (zlib level 1: a sixth of the size, milliseconds a page). A page that is one
+    marked region, as its render left it, keeps nothing: on_page_context reads its HTML again from its file."""
     page.markdown = ""  # not None: MkDocs 1.6 reads a None source as "no title yet", and the nav would say None
+    region = page.__dict__.pop("pt_region_html", None)
     html = spaced(html) if in_search(page) else html
     page.content = html
     if _skeletons.wants(page):  # MkDocs picks the template before on_page_context: it is chosen here
         page.meta["template"] = SKELETON_TEMPLATE
-    page.pt_compressed = zlib.compress(html.encode("utf-8"), 1)
+    if region is not None and region is html:  # no plugin before this one changed it, and no spacing
+        page.pt_region_crc = zlib.crc32(html.encode("utf-8"))
+    else:
+        page.pt_compressed = zlib.compress(html.encode("utf-8"), 1)
     return ""
+
+
+def _region_again(page: Any) -> str:
+    """A region page's HTML, from its file as it was read (the generated files do not change during the build)."""
+    html = whole_region(page.file.content_string[-page.pt_source_tail:])
+    if html is None or zlib.crc32(html.encode("utf-8")) != page.pt_region_crc:
+        raise RuntimeError(f"{page.file.src_uri} changed while MkDocs was building the site: build again")
+    return html
 
 
 @event_priority(100)  # first: the search plugin and the theme read page.content after this
@@ -292,6 +306,9 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     if compressed is not None:
         page.content = zlib.decompress(compressed).decode("utf-8")
         page.pt_compressed = None
+    elif getattr(page, "pt_region_crc", None) is not None:
+        page.content = _region_again(page)
+        page.pt_region_crc = None
     return context
 
 
