@@ -31,6 +31,9 @@ class Problem:
         return printable(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
 
+_NO_DOCUMENT = Document(None)
+
+
 @dataclass
 class Loaded:
     kind: str
@@ -95,6 +98,16 @@ class Dataset:
     @property
     def status(self) -> dict[str, m.SourceStatus]:
         return self.records("status")
+
+    def drop_documents(self) -> None:
+        """Let go of each record's parsed YAML (its raw values and the position of every key and value).
+
+        They serve the checks' messages only: once the data is loaded without problems, the site build needs the
+        typed records alone, and the documents were about half of a loaded dataset's memory. A position asked for
+        afterwards is line 1, column 1 of the file."""
+        for items in self.loaded.values():
+            for item in items.values():
+                item.doc = _NO_DOCUMENT
 
     def add(self, path: Path | str, line: int, column: int, message: str) -> None:
         self.problems.append(Problem(str(path), line, column, message))

@@ -290,3 +290,17 @@ def test_figures_join_points_with_their_release(data):
     assert figure.release == "synthetic-source--synthetic--2026-01-15"
     assert figure.value == 95.0 and figure.period == "2023-Q1"
     assert len(ds.statistics) == 2 * 2 * 2  # providers × metrics × quarters
+
+
+def test_dropping_the_documents_keeps_every_record(data):
+    """What the site build does once the data is good (site/stages.py): the records stay, positions go."""
+    dataset = load_dataset(data, TODAY)
+    assert not dataset.problems
+    item = next(iter(dataset.loaded["pledges"].values()))
+    assert item.where(("text",)) != (1, 1)
+    before = {kind: dict(dataset.records(kind)) for kind in dataset.loaded}
+    figures = len(dataset.statistics)
+    dataset.drop_documents()
+    assert {kind: dataset.records(kind) for kind in dataset.loaded} == before
+    assert len(dataset.statistics) == figures > 0
+    assert item.doc.data is None and item.where(("text",)) == (1, 1)

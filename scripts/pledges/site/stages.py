@@ -51,6 +51,7 @@ def make_pages(stages: Stages, events: Events) -> int:
         print(f"{len(dataset.problems)} problem(s) in {data} — fix them (see `pledges check`) and build again; "
               "nothing was written", file=sys.stderr)
         return 1
+    dataset.drop_documents()  # good data: from here on only its typed records are read
     loaded = time.perf_counter()
     # The dataset and then the scores live as long as this process: frozen, the collector no longer walks them at
     # each collection of what comes after (generate freezes again before its worker forks).
