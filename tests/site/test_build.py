@@ -273,3 +273,25 @@ def test_a_failing_page_worker_fails_the_generation(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="page generation failed: .*the disk is full"):
         generate.generate(model, tmp_path / "gen", pages_done=announced.append)
     assert sorted(announced) == ["en", "nl"]
+
+
+def test_one_process_and_a_forked_worker_write_the_same_files(tmp_path, monkeypatch):
+    """Above ONE_PROCESS_FROM providers the pages are written by one process (memory); the files are the same."""
+    from pledges.site import generate as generate_module
+    from pledges.site.scores import compute_scores
+
+    today = date(2026, 12, 1)
+    dataset = load_dataset(write_dataset(tmp_path / "data", hostile=True), today)
+    model = generate_module.SiteModel(dataset, compute_scores(dataset, today), today, "test", None)
+    done: dict[str, list[str]] = {"one": [], "two": []}
+    generate_module.generate(model, tmp_path / "two", workers=2, pages_done=done["two"].append)
+    monkeypatch.setattr(generate_module, "ONE_PROCESS_FROM", len(model.providers))  # this data counts as large
+    generate_module.generate(model, tmp_path / "one", pages_done=done["one"].append)
+    assert done["one"] == ["en", "nl"] and sorted(done["two"]) == ["en", "nl"]  # each language's MkDocs may start
+
+    def files(root: Path) -> dict[Path, bytes]:
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    one, two = files(tmp_path / "one"), files(tmp_path / "two")
+    assert one.keys() == two.keys() and len(one) > 50
+    assert [str(p) for p in one if one[p] != two[p]] == []

@@ -182,7 +182,14 @@ def _run_forked(model: SiteModel, gen_root: Path, search_bulk: bool, notify: Cal
     return [own, payload]
 
 
-def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int = 2,
+# Above this many providers the pages are written by one process: a forked worker reads, and so copies, most of
+# the model's memory pages (reading a Python object writes its reference count), and at 10,000 providers that
+# second copy is gigabytes. Below it, the worker halves the generation's time. The two MkDocs builds still run
+# beside the one process, each starting when its language's pages are written.
+ONE_PROCESS_FROM = 4000
+
+
+def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, workers: int | None = None,
              pages_done: Callable[[str], None] | None = None) -> dict:
     """Write every generated file: one plan (a language and part of the rest) here, the other in a forked worker.
 
@@ -196,11 +203,14 @@ def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, 
         # Indexing thousands of bulk pages would dominate the build; hubs stay searchable always.
         search_bulk = len(model.providers) <= SEARCH_BULK_LIMIT
     notify = pages_done or (lambda lang: None)
+    if workers is None:
+        workers = 1 if len(model.providers) >= ONE_PROCESS_FROM else 2
 
     if workers > 1 and "fork" in mp.get_all_start_methods():
         results = _run_forked(model, Path(gen_root), search_bulk, notify)
-    else:
-        results = [_run_jobs(model, gen_root, search_bulk, [job for plan in PLANS for job in plan], notify)]
+    else:  # every language's pages first, so that each MkDocs build starts as early as it can
+        jobs = [*LANGUAGES, *(job for plan in PLANS for job in plan if job not in LANGUAGES)]
+        results = [_run_jobs(model, gen_root, search_bulk, jobs, notify)]
     static = Tree(Path(gen_root) / "static")
     for result in results:
         static.written.update(Path(p) for p in result["static_written"])
