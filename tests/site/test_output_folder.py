@@ -190,3 +190,16 @@ def test_a_rebuild_never_writes_through_symlinks_in_its_own_output(repo, tmp_pat
     assert tree_hashes(repo) == before
     assert not (out / "data").is_symlink() and (out / "data" / "datapackage.json").is_file()
     assert not (out / "feeds" / "en").is_symlink() and (out / "feeds" / "en" / "all.xml").is_file()
+
+
+def test_prune_removes_what_this_run_did_not_write_and_keeps_what_it_did(tmp_path):
+    from pledges.site.writer import Tree
+
+    first = Tree(tmp_path / "gen")
+    first.write("docs/en/a.md", "a")
+    first.write("docs/en/old/b.md", "b")
+    second = Tree(tmp_path / "gen")
+    assert second.write("docs/en/a.md", "a") is False  # the same bytes: not rewritten
+    assert second.prune() == 1
+    assert (tmp_path / "gen/docs/en/a.md").read_text() == "a"
+    assert not (tmp_path / "gen/docs/en/old").exists()  # the file and then its empty folder

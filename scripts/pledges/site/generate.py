@@ -106,7 +106,7 @@ def _run_jobs(model: SiteModel, gen_root: Path, search_bulk: bool, jobs: list[st
             result["docs"][job] = (len(docs.written), docs.changed)
             pages_done(job)
         result["times"][job] = round(time.perf_counter() - started, 2)
-    result["static_written"] = [str(p) for p in gen.static.written]
+    result["static_written"] = list(gen.static.written)
     result["static_changed"] = gen.static.changed
     return result
 
@@ -213,7 +213,7 @@ def generate(model: SiteModel, gen_root: Path, search_bulk: bool | None = None, 
         results = [_run_jobs(model, gen_root, search_bulk, jobs, notify)]
     static = Tree(Path(gen_root) / "static")
     for result in results:
-        static.written.update(Path(p) for p in result["static_written"])
+        static.written.update(result["static_written"])
     static.prune()
     counts: dict[str, Any] = {}
     for result in results:

@@ -22,14 +22,16 @@ class Tree:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.written: set[Path] = set()
+        # the paths written, as text: a Path object and its parts take seven times the memory, and at 10,000
+        # providers a build writes 360,000 files
+        self.written: set[str] = set()
         self.folders: set[Path] = set()  # folders known to exist: one mkdir per folder, not per file
         self.changed = 0
 
     def write(self, rel: str, text: str | bytes) -> bool:
         data = text.encode("utf-8") if isinstance(text, str) else text
         path = self.root / rel
-        self.written.add(path)
+        self.written.add(str(path))
         try:
             with open(path, "rb") as handle:
                 if handle.read() == data:
@@ -58,9 +60,9 @@ class Tree:
             return 0
         for dirpath, _dirnames, filenames in os.walk(self.root, topdown=False):
             for name in filenames:
-                path = Path(dirpath) / name
+                path = os.path.join(dirpath, name)
                 if path not in self.written:
-                    path.unlink()
+                    os.unlink(path)
                     removed += 1
             if dirpath != str(self.root) and not os.listdir(dirpath):
                 os.rmdir(dirpath)
