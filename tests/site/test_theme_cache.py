@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from pledges.site import theme_cache
-from pledges.site.theme_cache import PageSkeletons, PartCache, in_search, on_page_content, on_page_context, slots_of
+from pledges.site.skeletons import PageSkeletons, slots_of
+from pledges.site.theme_cache import PartCache, in_search, on_page_content, on_page_context
 
 NAV = ("", "providers/", "sectors/", "about/")
 
