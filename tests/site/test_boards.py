@@ -148,3 +148,34 @@ def test_a_long_metric_table_goes_on_over_pages(tmp_path, monkeypatch):
     assert f'href="../../metrics/{metric}/list/2/"' in first
     every = first + "".join(p.read_text(encoding="utf-8") for p in later)
     assert every.count("<tr><th scope=\"row\">") == len(rows)  # every series on exactly one page
+
+
+@pytest.mark.parametrize("search_bulk", [True, False])
+def test_above_the_search_limit_only_the_first_page_of_each_list_is_searchable(tmp_path, monkeypatch, search_bulk):
+    """Above SEARCH_BULK_LIMIT providers the search index keeps each list's first page (sector boards, metric tables,
+    the A–Z providers) and leaves out its later pages, which are rows of names and figures the first page and the
+    provider finder already reach; below it, every page is searched. Two rows a page make several pages here."""
+    from datetime import date
+
+    from pledges.dataset import load_dataset
+    from pledges.site import generate as generate_module
+    from pledges.site import listpages
+    from pledges.site.scores import compute_scores
+
+    monkeypatch.setattr(listpages, "BOARD_ROWS", 2)
+    data = write_fca_dataset(tmp_path / "data")
+    today = date(2026, 12, 1)
+    dataset = load_dataset(data, today)
+    model = generate_module.SiteModel(dataset, compute_scores(dataset, today), today, "test", None)
+    generate_module.generate(model, tmp_path / "gen", workers=1, search_bulk=search_bulk)
+    docs = tmp_path / "gen" / "docs" / "en"
+
+    def excluded(page):
+        front = page.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        return "search:\n  exclude: true" in front
+
+    firsts = [docs / "providers" / "index.md", *(docs / "sectors").glob("*.md"), *(docs / "metrics").glob("*.md")]
+    later = sorted(docs.glob("**/list/*.md"))
+    assert {p.parts[len(docs.parts)] for p in later} == {"sectors", "metrics"}, later
+    assert not any(excluded(p) for p in firsts)
+    assert [excluded(p) for p in later] == [not search_bulk] * len(later)
