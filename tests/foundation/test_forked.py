@@ -1,0 +1,91 @@
+"""pledges.forked: half of a list in a forked child gives what one process gives, whatever the child does; and the
+data folder loads the same split over two processes as in one."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from pledges import dataset as dataset_module
+from pledges import forked
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+def squares(part: list[int]) -> list[tuple[int, int]]:
+    return [(n, n * n) for n in part]
+
+
+@needs_fork
+def test_the_child_works_the_second_half():
+    parent = os.getpid()
+    first, second = forked.in_two(lambda part: (os.getpid(), squares(part)), list(range(11)), fork_from=2)
+    assert first == (parent, squares([0, 2, 4, 6, 8, 10]))
+    assert second[0] != parent  # worked in another process
+    assert second[1] == squares([1, 3, 5, 7, 9])
+    assert forked.interleave(first[1], second[1]) == squares(list(range(11)))
+
+
+@needs_fork
+@pytest.mark.parametrize("failure", ["raises", "dies", "unpicklable"])
+def test_whatever_goes_wrong_in_the_child_its_half_is_worked_here(failure):
+    parent = os.getpid()
+
+    def work(part: list[int]):
+        if os.getpid() != parent:
+            if failure == "raises":
+                raise RuntimeError("child failed")
+            if failure == "dies":
+                os._exit(3)
+            return lambda: part  # a lambda does not pickle
+        return squares(part)
+
+    assert forked.in_two(work, list(range(7)), fork_from=2) == (squares([0, 2, 4, 6]), squares([1, 3, 5]))
+
+
+def test_a_short_list_or_running_threads_stay_in_this_process(monkeypatch):
+    parent = os.getpid()
+    assert forked.in_two(lambda part: os.getpid(), [1, 2, 3], fork_from=4) == (parent, parent)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)  # as under a collector's HTTP threads
+    assert forked.in_two(lambda part: os.getpid(), list(range(10)), fork_from=2) == (parent, parent)
+
+
+def test_an_error_here_ends_the_child_and_is_raised():
+    def work(part: list[int]):
+        if part and part[0] == 0:
+            raise ValueError("bad half")
+        return part
+
+    with pytest.raises(ValueError, match="bad half"):
+        forked.in_two(work, list(range(6)), fork_from=2)
+
+
+@needs_fork
+def test_the_data_folder_loads_the_same_in_two_processes_as_in_one(tmp_path, monkeypatch):
+    """Records in the same order, the same problems (a bad file, a duplicate id, a wrong reference, personal data)."""
+    from benchmarks import synthetic
+
+    data = tmp_path / "data"
+    synthetic.dataset(data, providers=6, pledges_each=2, quarters=3, metrics=2)  # SYNTHETIC
+    providers = sorted((data / "providers").glob("*.yaml"))
+    (data / "providers" / "broken.yaml").write_text("id: broken\nname: [unclosed\n", encoding="utf-8")
+    duplicate = providers[0].read_text(encoding="utf-8")
+    (data / "providers" / "zz-copy.yaml").write_text(duplicate, encoding="utf-8")
+    pledge = sorted((data / "pledges").glob("*.yaml"))[0]
+    pledge.write_text(pledge.read_text(encoding="utf-8").replace("provider: ", "provider: nobody-", 1)
+                      + "note: call me on 06-12345678\n", encoding="utf-8")
+    today = date(2026, 12, 1)
+
+    monkeypatch.setattr(dataset_module, "PARALLEL_FROM", 10**9)
+    one = dataset_module.load_dataset(data, today)
+    monkeypatch.setattr(dataset_module, "PARALLEL_FROM", 2)
+    two = dataset_module.load_dataset(data, today)
+
+    assert len(one.problems) >= 4, one.problems
+    assert two.problems == one.problems
+    assert {kind: list(items) for kind, items in two.loaded.items()} == \
+        {kind: list(items) for kind, items in one.loaded.items()}
+    assert all(two.loaded[kind][rid].record == item.record for kind, items in one.loaded.items()
+               for rid, item in items.items())
