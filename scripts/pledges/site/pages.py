@@ -32,6 +32,7 @@ from .markup import (
 )
 from .model import SiteModel
 from .reports import form_link
+from .rows import Rows
 from .tables import TOP_TABLES, pledge_row
 from .watch import watch_context
 from .writer import Tree
@@ -100,6 +101,8 @@ class PageWriter:
                   "quote": lambda v, text_lang: in_language(v, text_lang, lang),
                   "pledge_title": lambda pledge: pledge_title(pledge, lang),
                   "pledge_title_text": lambda pledge: pledge_title_text(pledge, lang)}
+        row_maker = Rows(t, lang, lambda v, d=None: fmt_num(v, lang, d), m.owner_of_record)
+        common.update(verdict_rows=row_maker.verdict_rows, stat_rows=row_maker.stat_rows)
         common.update(summary.template_globals(m, t))
         common.update(freshness.template_globals(m, t))
 
