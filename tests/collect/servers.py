@@ -152,4 +152,9 @@ class RawServer:
         self._stopped.set()
         for conn in self.held:
             conn.close()
+        try:  # closing alone does not wake a thread blocked in accept() on Linux; a shutdown does
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.sock.close()
+        self.thread.join(timeout=5)

@@ -14,23 +14,43 @@ from pledges import forked
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
 
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The children forked during the test. Other tests in this process leave idle server threads behind
+    (pytest-httpserver's, the collectors' deadline watchdog), which would make in_two stay in one process and these
+    tests pass without testing the fork; the work here takes no lock those threads could hold."""
+    children: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return children
+
+
 def squares(part: list[int]) -> list[tuple[int, int]]:
     return [(n, n * n) for n in part]
 
 
 @needs_fork
-def test_the_child_works_the_second_half():
+def test_the_child_works_the_second_half(forks):
     parent = os.getpid()
     first, second = forked.in_two(lambda part: (os.getpid(), squares(part)), list(range(11)), fork_from=2)
     assert first == (parent, squares([0, 2, 4, 6, 8, 10]))
     assert second[0] != parent  # worked in another process
     assert second[1] == squares([1, 3, 5, 7, 9])
     assert forked.interleave(first[1], second[1]) == squares(list(range(11)))
+    assert len(forks) == 1
 
 
 @needs_fork
 @pytest.mark.parametrize("failure", ["raises", "dies", "unpicklable"])
-def test_whatever_goes_wrong_in_the_child_its_half_is_worked_here(failure):
+def test_whatever_goes_wrong_in_the_child_its_half_is_worked_here(failure, forks):
     parent = os.getpid()
 
     def work(part: list[int]):
@@ -43,6 +63,7 @@ def test_whatever_goes_wrong_in_the_child_its_half_is_worked_here(failure):
         return squares(part)
 
     assert forked.in_two(work, list(range(7)), fork_from=2) == (squares([0, 2, 4, 6]), squares([1, 3, 5]))
+    assert len(forks) == 1
 
 
 def test_a_short_list_or_running_threads_stay_in_this_process(monkeypatch):
@@ -52,7 +73,8 @@ def test_a_short_list_or_running_threads_stay_in_this_process(monkeypatch):
     assert forked.in_two(lambda part: os.getpid(), list(range(10)), fork_from=2) == (parent, parent)
 
 
-def test_an_error_here_ends_the_child_and_is_raised():
+@needs_fork
+def test_an_error_here_ends_the_child_and_is_raised(forks):
     def work(part: list[int]):
         if part and part[0] == 0:
             raise ValueError("bad half")
@@ -60,10 +82,11 @@ def test_an_error_here_ends_the_child_and_is_raised():
 
     with pytest.raises(ValueError, match="bad half"):
         forked.in_two(work, list(range(6)), fork_from=2)
+    assert len(forks) == 1
 
 
 @needs_fork
-def test_the_data_folder_loads_the_same_in_two_processes_as_in_one(tmp_path, monkeypatch):
+def test_the_data_folder_loads_the_same_in_two_processes_as_in_one(tmp_path, monkeypatch, forks):
     """Records in the same order, the same problems (a bad file, a duplicate id, a wrong reference, personal data)."""
     from benchmarks import synthetic
 
@@ -80,8 +103,10 @@ def test_the_data_folder_loads_the_same_in_two_processes_as_in_one(tmp_path, mon
 
     monkeypatch.setattr(dataset_module, "PARALLEL_FROM", 10**9)
     one = dataset_module.load_dataset(data, today)
+    assert not forks
     monkeypatch.setattr(dataset_module, "PARALLEL_FROM", 2)
     two = dataset_module.load_dataset(data, today)
+    assert len(forks) == 2  # reading, then checking
 
     assert len(one.problems) >= 4, one.problems
     assert two.problems == one.problems
