@@ -79,3 +79,33 @@ def test_md_escape_fast_path_escapes_as_the_full_table(text: str) -> None:
 
     escaped = md_escape(text)
     assert type(escaped) is Markup and str(escaped) == text.translate(_MD_ESCAPES)
+
+
+def test_the_short_output_and_call_paths_print_what_jinja2_prints() -> None:
+    """make_env(lang) prints finalize(value) without escape() and calls without jinja2's pass-arg search
+    (site/markup.py); make_env() is jinja2's own way. Constants, Markdown syntax, pass_context callables, builtins,
+    a loop's variables, a StopIteration and an {% autoescape false %} block must all come out the same."""
+    import jinja2
+    from markupsafe import Markup
+
+    @jinja2.pass_context
+    def where(context, suffix: str) -> str:
+        return f"{context.get('lang')}:{context.get('item', '-')}{suffix}"
+
+    def stops() -> str:
+        raise StopIteration
+
+    source = ("{{ '[a]`b` <c> & \\\\' }}|{{ 'x' ~ '[y]' }}|{{ 3 }}|{{ none }}|{{ text }}|{{ safe }}|"
+              "{{ where('!') }}|{% for item in [1, 2] %}{{ where('?') }}{{ plain(item) }}{{ d.get('k') }}{% endfor %}|"
+              "{{ '<'.join(['p', 'q']) }}|{{ stops() is undefined }}|"
+              "{% autoescape false %}{{ text }}{% endautoescape %}|{{ text }}")
+    values = {"text": "<b>[link](javascript:x)</b>", "safe": Markup("<i>ok</i>"), "where": where,
+              "plain": lambda n: n * 2, "d": {"k": "[v]"}, "stops": stops}
+    shortened = _render(source, "nl", **values)
+    assert shortened == _render(source, None, **values)
+    assert shortened.startswith("&#91;a&#93;&#96;b&#96; &lt;c&gt; &amp; &#92;|x&#91;y&#93;|3||&lt;b&gt;")
+    assert "|<i>ok</i>|nl:-!|nl:-?2&#91;v&#93;nl:-?4&#91;v&#93;|p&lt;q|True|" in shortened
+    # the finalizer escapes contributor text even where a block turns autoescaping off
+    assert shortened.endswith("|&lt;b&gt;&#91;link&#93;(javascript:x)&lt;/b&gt;|&lt;b&gt;&#91;link&#93;(javascript:x)&lt;/b&gt;")
+    code = make_env("nl").compile(source, raw=True)
+    assert "escape(environment.finalize" not in code and "&#91;y&#93;" in code  # folded by the finalizer

@@ -9,11 +9,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import types
+from collections.abc import Callable
 from datetime import date, datetime
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
+import jinja2.runtime
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup
 
 from pledges.periods import period_start
@@ -185,16 +190,97 @@ def _finalize(context: Any, value: Any) -> Markup:
     return md_escape(value)
 
 
+def _finalize_in(lang: str) -> Callable[[Any], Markup]:
+    """``_finalize`` for pages of one language: without the context, so jinja2 folds constant output into template
+    text when it compiles (a constant is printed as the finalizer would print it)."""
+    def finalize(value: Any) -> Markup:
+        if isinstance(value, Message):
+            return message_html(value, lang)
+        return md_escape(value)
+
+    return finalize
+
+
+class _FinalizedOutput(CodeGenerator):
+    """Prints ``finalize(value)`` where jinja2 prints ``escape(finalize(value))``: the finalizer already returns
+    escaped Markup (md_escape or message_html, for every value), and ``escape`` of Markup is the same text made
+    again, four Python calls per printed value. A constant is folded the same way, by the finalizer alone (jinja2
+    would escape it for HTML first, and md_escape then leaves Markdown's ``[`` and backtick as they are). Only where
+    autoescaping is on for the whole template (no ``{% autoescape %}`` block changes it), which is how every page
+    template is rendered."""
+
+    @staticmethod
+    def _finalizing(frame: Frame, finalize: Any) -> bool:
+        return bool(frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is not None)
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Frame, finalize: Any) -> str:
+        if not self._finalizing(frame, finalize) or finalize.const is None:
+            return super()._output_child_to_const(node, frame, finalize)
+        const = node.as_const(frame.eval_ctx)
+        if isinstance(node, nodes.TemplateData):  # template text is printed as written
+            return str(const)
+        return str(finalize.const(const))
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._finalizing(frame, finalize):
+            self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._finalizing(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
+# A builtin function or method (dict.get, date.isoformat, str.join) cannot carry jinja2's pass_context mark.
+_PLAIN_CALLABLES = (types.BuiltinFunctionType, types.BuiltinMethodType, types.MethodWrapperType)
+
+
+class _DirectCalls(jinja2.runtime.Context):
+    """A template's calls without jinja2's per-call search for a pass_context mark where none can be: a builtin is
+    called directly, and a Python function's (or method's function's) answer is kept. Every call in a template goes
+    through ``Context.call``; the search costs three ``hasattr`` (each a raised AttributeError when absent), half a
+    million times a language."""
+
+    _plain_functions: ClassVar[set[Any]] = set()
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - jinja2's own signature
+        kind = type(__obj)
+        if kind in _PLAIN_CALLABLES or (
+            (kind is types.FunctionType and __obj in __self._plain_functions)
+            or (kind is types.MethodType and __obj.__func__ in __self._plain_functions)
+        ):
+            if kwargs:  # inside a loop or block jinja2 passes its variables, for a pass_context callable only
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as jinja2 does: a StopIteration must not end the template's generator
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+        if kind in (types.FunctionType, types.MethodType):
+            function = __obj if kind is types.FunctionType else __obj.__func__
+            if not hasattr(function, "jinja_pass_arg"):  # the mark jinja2.pass_context and its kin set
+                if len(__self._plain_functions) > 10_000:  # bounded: functions made per page would pile up
+                    __self._plain_functions.clear()
+                __self._plain_functions.add(function)
+        return super().call(__obj, *args, **kwargs)
+
+
 def make_env(lang: str | None = None) -> jinja2.Environment:
     """The page templates' environment; with ``lang``, templates are compiled for that language (``t(KEY)``
-    becomes its text, see site/translated.py) and must only render pages of that language."""
+    becomes its text, see site/translated.py) and must only render pages of that language; their output and calls
+    take shorter paths (``_FinalizedOutput``, ``_DirectCalls``) to the same text. ``make_env()`` is jinja2's own
+    way, which tests/site/test_translated.py compares every page against."""
     from .translated import InlineTranslations
 
     env = jinja2.Environment(
         extensions=[InlineTranslations] if lang else [],
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
-        finalize=_finalize,
+        finalize=_finalize_in(lang) if lang else _finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -203,6 +289,9 @@ def make_env(lang: str | None = None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.pt_language = lang  # type: ignore[attr-defined]  # read by InlineTranslations when compiling
+    if lang:
+        env.code_generator_class = _FinalizedOutput
+        env.context_class = _DirectCalls
     env.filters["yaml_title"] = yaml_title
     env.filters["href"] = safe_href
     env.filters["val"] = val
