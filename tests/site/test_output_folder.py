@@ -203,3 +203,49 @@ def test_prune_removes_what_this_run_did_not_write_and_keeps_what_it_did(tmp_pat
     assert second.prune() == 1
     assert (tmp_path / "gen/docs/en/a.md").read_text() == "a"
     assert not (tmp_path / "gen/docs/en/old").exists()  # the file and then its empty folder
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_sync_tree_links_new_files_and_leaves_linked_ones_alone(tmp_path, monkeypatch):
+    """The published data/feeds/charts: hard links to the generated files; an unchanged file is not touched, a
+    changed or new one is linked, a gone one removed, a file that became a folder (and back) and a planted link
+    replaced; where links cannot be made, copies, compared by their bytes."""
+    from pledges.site import writer
+    from pledges.site.writer import sync_tree
+
+    src, dst = tmp_path / "static", tmp_path / "out"
+    for rel, text in {"a.csv": "a", "sub/b.json": "b", "sub/deep/c.xml": "c", "gone.txt": "g", "x/y": "y"}.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text)
+    assert sync_tree(src, dst) == 5
+    assert _tree(dst) == _tree(src)
+    assert os.stat(dst / "sub/deep/c.xml").st_ino == os.stat(src / "sub/deep/c.xml").st_ino
+    assert sync_tree(src, dst) == 0  # nothing changed: nothing linked again
+
+    (src / "gone.txt").unlink()
+    fresh = src / "sub/b.json.new"
+    fresh.write_text("B")
+    fresh.replace(src / "sub/b.json")  # how the generator changes a file: a new inode under the old name
+    (src / "x/y").unlink()
+    (src / "x/y").mkdir()
+    (src / "x/y/z").write_text("z")
+    (dst / "a.csv").unlink()
+    (dst / "a.csv").symlink_to(tmp_path / "elsewhere")
+    assert sync_tree(src, dst) == 3  # a.csv (the link), sub/b.json, x/y/z
+    assert _tree(dst) == _tree(src) and not (dst / "a.csv").is_symlink() and not (dst / "gone.txt").exists()
+
+    (src / "x/y/z").unlink()
+    (src / "x/y").rmdir()
+    (src / "x/y").write_text("file again")
+
+    def no_links(*args, **kwargs):
+        raise OSError("no hard links here")
+    monkeypatch.setattr(writer.os, "link", no_links)
+    copy = tmp_path / "copy"
+    assert sync_tree(src, copy) == 4
+    assert _tree(copy) == _tree(src) and not (copy / "x/y").is_dir()
+    assert sync_tree(src, copy) == 0  # copies with the same bytes are left as they are
+    assert sync_tree(src, dst) == 1 and (dst / "x/y").read_text() == "file again"

@@ -69,13 +69,6 @@ class Tree:
         return removed
 
 
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def link_or_copy(src: Path, dst: Path) -> None:
     """Make ``dst`` a hard link to ``src`` (a copy where links cannot be made), replacing it in one step."""
     fresh = fresh_name(dst)
@@ -91,30 +84,71 @@ def link_or_copy(src: Path, dst: Path) -> None:
 def sync_tree(source: Path, target: Path) -> int:
     """Make ``target`` hold the files of ``source`` (as hard links where possible), touching only files that differ.
 
-    Returns files linked or copied."""
+    Returns files linked or copied. A folder is read once with ``os.scandir`` on each side: a file already linked
+    shows the same inode number there, so an unchanged site costs no call per file, and a new one costs one
+    ``os.link`` per file (the 24,000 files of 1,000 providers took seconds with a stat, an exists check and a
+    rename each)."""
+    source, target = Path(source), Path(target)
+    if target.is_symlink():  # never synced through: the link goes, a folder takes its place
+        target.unlink()
+    target.mkdir(parents=True, exist_ok=True)
+    same_device = os.stat(source).st_dev == os.stat(target).st_dev  # inode numbers compare on one device only
+    return _sync_folder(str(source), str(target), same_device)
+
+
+def _entries(folder: str) -> dict[str, os.DirEntry]:
+    try:
+        with os.scandir(folder) as found:
+            return {entry.name: entry for entry in found}
+    except FileNotFoundError:
+        return {}
+
+
+def _sync_folder(source: str, target: str, same_device: bool) -> int:
     copied = 0
-    wanted: set[Path] = set()
-    for dirpath, _dirnames, filenames in os.walk(source):
-        folder = target / Path(dirpath).relative_to(source)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in filenames:
-            src, dst = Path(dirpath) / name, folder / name
-            wanted.add(dst)
-            if same_file(src, dst):
-                continue
-            try:
-                if dst.stat().st_size == src.stat().st_size and dst.read_bytes() == src.read_bytes():
-                    continue  # the same bytes (a copy, where links cannot be made): left as it is
-            except FileNotFoundError:
-                pass
-            link_or_copy(src, dst)
+    there = _entries(target)
+    for name, entry in _entries(source).items():
+        src, dst = os.path.join(source, name), os.path.join(target, name)
+        present = there.pop(name, None)
+        if entry.is_dir(follow_symlinks=False):
+            if present is not None and not present.is_dir(follow_symlinks=False):
+                os.unlink(dst)
+            if present is None or not present.is_dir(follow_symlinks=False):
+                os.mkdir(dst)
+            copied += _sync_folder(src, dst, same_device)
+        elif _sync_file(entry, present, dst, same_device):
             copied += 1
-    if target.exists():
-        for dirpath, _dirnames, filenames in os.walk(target, topdown=False):
-            for name in filenames:
-                path = Path(dirpath) / name
-                if path not in wanted:
-                    path.unlink()
-            if dirpath != str(target) and not os.listdir(dirpath):
-                os.rmdir(dirpath)
+    for entry in there.values():  # what the source no longer has
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
     return copied
+
+
+def _sync_file(entry: os.DirEntry, present: os.DirEntry | None, dst: str, same_device: bool) -> bool:
+    """Make ``dst`` the file of ``entry`` (``present``: what the target folder has under its name); True when it
+    was linked or copied."""
+    if present is None:
+        try:  # a new name: linked in one step
+            os.link(entry.path, dst, follow_symlinks=False)
+        except OSError:  # another file system, or one without hard links
+            link_or_copy(Path(entry.path), Path(dst))
+        return True
+    if present.is_dir(follow_symlinks=False):
+        shutil.rmtree(dst)
+    elif present.is_symlink():
+        pass  # replaced below: the published site holds files, never links to elsewhere
+    elif same_device and present.inode() == entry.inode():
+        return False  # the published link to this very file
+    elif present.is_file(follow_symlinks=False) and _same_bytes(entry.path, dst):
+        return False  # the same bytes (a copy, where links cannot be made): left as it is
+    link_or_copy(Path(entry.path), Path(dst))
+    return True
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    if os.stat(a).st_size != os.stat(b).st_size:
+        return False
+    with open(a, "rb") as first, open(b, "rb") as second:
+        return first.read() == second.read()
