@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from . import models as m
 from .checks import CADENCE_PERIOD_SHAPE, check_characters, check_record
 from .explain import explain_error
 from .figures import build_figures, figure_id, release_provenance, series_id, slug
-from .forked import in_two, interleave
+from .forked import Result, beside, in_two, interleave
 from .loaded import Dataset, Loaded, Problem, printable
 from .periods import period_sort_key, period_start, point_sort_key
 from .scan import RECORD_SUFFIXES, iter_record_files, scan_data_folder
@@ -84,18 +86,46 @@ def _load_file(kind: str, path: Path, dataset: Dataset) -> Loaded | None:
 
 def load_dataset(root: Path | str, today: date | None = None) -> Dataset:
     """Load and check every record under root. Problems are in ``dataset.problems``."""
-    # Parsing allocates millions of short-lived acyclic objects; the cyclic collector would
-    # otherwise walk the growing dataset again and again (about a quarter of the run time).
+    with _collector_off():
+        dataset = _read_records_of(Path(root))
+        if dataset.root.is_dir():
+            check_records(dataset, today or today_default())
+    dataset.problems.sort()
+    return dataset
+
+
+def load_dataset_beside(root: Path | str, today: date, work: Callable[[Dataset], Result]) -> tuple[Dataset, Result]:
+    """``load_dataset``, with ``work(dataset)`` done in this process while a forked child checks the records (from
+    PARALLEL_FROM record files; else one after the other): the build scores while the checks run. ``work`` sees
+    records not yet checked: it must not write anything, and whatever it fails on, the problems found are what to
+    report (it should return its failure, not raise it)."""
+    with _collector_off():
+        dataset = _read_records_of(Path(root))
+    if not dataset.root.is_dir():
+        return dataset, work(dataset)
+    gc.freeze()  # the records, read with the collector off, are kept as long as the dataset
+    result, problems = beside(lambda: work(dataset), lambda: check_problems(dataset, today, split=False),
+                              fork=dataset.files >= PARALLEL_FROM)
+    dataset.problems.extend(problems)
+    dataset.problems.sort()
+    return dataset, result
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """Parsing allocates millions of short-lived acyclic objects; the cyclic collector would otherwise walk the
+    growing dataset again and again (about a quarter of the run time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_dataset(Path(root), today)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_dataset(root: Path, today: date | None) -> Dataset:
+def _read_records_of(root: Path) -> Dataset:
+    """Every record file read and validated, ids matched to file names; the cross-record checks not yet run."""
     dataset = Dataset(root)
     if not root.is_dir():
         dataset.add(root, 1, 1, "data folder not found — pass --data DIR pointing at the folder with providers/, pledges/ …")
@@ -122,8 +152,6 @@ def _load_dataset(root: Path, today: date | None) -> Dataset:
             check_identity(item, dataset)
         except Exception as exc:  # noqa: BLE001 - see could_not_check
             could_not_check(dataset, item.path, exc)
-    check_records(dataset, today or today_default())
-    dataset.problems.sort()
     return dataset
 
 
@@ -151,12 +179,19 @@ def check_identity(item: Loaded, dataset: Dataset) -> None:
 
 
 def check_records(dataset: Dataset, today: date) -> None:
-    """Checks across records and of values that need context (today, the source's cadence); half of the records in
-    a forked child from PARALLEL_FROM records (it sends back its problems only)."""
+    """Checks across records and of values that need context (today, the source's cadence); their problems are
+    added to ``dataset.problems``."""
+    dataset.problems.extend(check_problems(dataset, today))
+
+
+def check_problems(dataset: Dataset, today: date, *, split: bool = True) -> list[Problem]:
+    """The problems of ``check_records``; with ``split``, half of the records are checked in a forked child from
+    PARALLEL_FROM records (it sends back its problems only)."""
     items = [item for kind_items in dataset.loaded.values() for item in kind_items.values()]
-    halves = in_two(lambda part: _check_part(dataset, part, today), items, fork_from=PARALLEL_FROM)
-    for problems in halves:
-        dataset.problems.extend(problems)
+    if not split:
+        return _check_part(dataset, items, today)
+    first, second = in_two(lambda part: _check_part(dataset, part, today), items, fork_from=PARALLEL_FROM)
+    return first + second
 
 
 def _check_part(dataset: Dataset, items: list[Loaded], today: date) -> list[Problem]:

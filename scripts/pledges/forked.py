@@ -1,10 +1,11 @@
-"""Work split over two processes: half of a list here, the other half in a forked child, for the build's serial
-start (reading and checking thousands of record files) on a machine with a second core waiting.
+"""Work split over two processes, for the build's serial start on a machine with a second core waiting: half of a
+list here and the other half in a forked child (``in_two``: reading thousands of record files), or one piece of
+work here and another in the child (``beside``: scoring while the records are checked).
 
 The child sends its result back pickled through a pipe and ends. Anything that goes wrong on its side (an
-exception, a crash, a result that does not unpickle) is not an error: its half is then worked here, so the result
+exception, a crash, a result that does not unpickle) is not an error: its work is then done here, so the result
 is always the same as one process would give. Without fork, with threads running (a fork copies a lock another
-thread may hold) or for a short list, both halves are worked here.
+thread may hold) or for a short list, both are worked here.
 """
 
 from __future__ import annotations
@@ -43,26 +44,35 @@ def in_two(work: Callable[[list[Item]], Result], items: Sequence[Item], *, fork_
     """(``work`` of the first half, ``work`` of the second half), the second in a forked child when ``items`` has
     at least ``fork_from`` items and a fork is safe."""
     here, there = halves(items)
-    if len(items) < fork_from or not can_fork():
-        return work(here), work(there)
+    return beside(lambda: work(here), lambda: work(there), fork=len(items) >= fork_from)
+
+
+Here = TypeVar("Here")
+
+
+def beside(work_here: Callable[[], Here], work_there: Callable[[], Result], *, fork: bool = True) -> tuple[Here, Result]:
+    """(``work_here()``, ``work_there()``), the second in a forked child while the first runs here, when ``fork``
+    is asked for and safe; else both here, one after the other."""
+    if not fork or not can_fork():
+        return work_here(), work_there()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: work, send, end without running the parent's exit handlers or flushing its buffers
         os.close(read_end)
         code = 0
         try:
-            blob = pickle.dumps(work(there), protocol=pickle.HIGHEST_PROTOCOL)
+            blob = pickle.dumps(work_there(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as sink:
                 sink.write(blob)
-        except BaseException:  # noqa: BLE001 - the parent works this half itself
+        except BaseException:  # noqa: BLE001 - the parent does this work itself
             code = 1
         os._exit(code)
     os.close(write_end)
     pipe = os.fdopen(read_end, "rb")
     try:
-        mine = work(here)
+        mine = work_here()
         blob = pipe.read()
-    except BaseException:  # this side failed (or Ctrl-C): the child's half is not wanted any more
+    except BaseException:  # this side failed (or Ctrl-C): the child's result is not wanted any more
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         raise
@@ -74,4 +84,4 @@ def in_two(work: Callable[[list[Item]], Result], items: Sequence[Item], *, fork_
             return mine, pickle.loads(blob)
         except Exception:  # noqa: BLE001 - a half-written result: work it here
             pass
-    return mine, work(there)
+    return mine, work_there()

@@ -114,3 +114,42 @@ def test_the_data_folder_loads_the_same_in_two_processes_as_in_one(tmp_path, mon
         {kind: list(items) for kind, items in one.loaded.items()}
     assert all(two.loaded[kind][rid].record == item.record for kind, items in one.loaded.items()
                for rid, item in items.items())
+
+
+@needs_fork
+def test_work_beside_the_checks_sees_the_records_and_the_problems_are_the_same(tmp_path, monkeypatch, forks):
+    """load_dataset_beside (the build: scoring while a child checks): the same problems as load_dataset, the work
+    done in this process on the read records, a failure it returns handed back; and the child's check is done
+    here when the child fails."""
+    from benchmarks import synthetic
+
+    data = tmp_path / "data"
+    synthetic.dataset(data, providers=5, pledges_each=2, quarters=3, metrics=2)  # SYNTHETIC
+    pledge = sorted((data / "pledges").glob("*.yaml"))[0]
+    pledge.write_text(pledge.read_text(encoding="utf-8").replace("provider: ", "provider: nobody-", 1),
+                      encoding="utf-8")
+    today = date(2026, 12, 1)
+    one = dataset_module.load_dataset(data, today)
+    assert any("nobody-" in str(problem) for problem in one.problems)
+
+    monkeypatch.setattr(dataset_module, "PARALLEL_FROM", 2)
+    parent = os.getpid()
+    two, seen = dataset_module.load_dataset_beside(data, today, lambda ds: (os.getpid(), len(ds.pledges)))
+    assert len(forks) == 2  # reading in two, then the checks beside the work
+    assert seen == (parent, len(one.pledges)) and two.problems == one.problems
+
+    failure = ValueError("scores of unchecked data")
+    _, returned = dataset_module.load_dataset_beside(data, today, lambda ds: failure)
+    assert returned is failure
+
+    monkeypatch.setattr(dataset_module, "_check_part", _fail_in_child(dataset_module._check_part, parent))
+    three, _ = dataset_module.load_dataset_beside(data, today, lambda ds: None)
+    assert three.problems == one.problems
+
+
+def _fail_in_child(check, parent: int):
+    def checked_here_only(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return check(*args, **kwargs)
+    return checked_here_only

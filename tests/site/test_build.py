@@ -295,3 +295,29 @@ def test_one_process_and_a_forked_worker_write_the_same_files(tmp_path, monkeypa
     one, two = files(tmp_path / "one"), files(tmp_path / "two")
     assert one.keys() == two.keys() and len(one) > 50
     assert [str(p) for p in one if one[p] != two[p]] == []
+
+
+def test_a_scoring_failure_is_reported_and_nothing_is_written(tmp_path, monkeypatch, capsys):
+    """Scoring runs beside the checks (site/stages.py); when it fails on data without problems, the build says so
+    in one line and writes nothing; when the data has problems, those are reported instead."""
+    from pledges.site import scores as scores_module
+    from pledges.site.stages import Stages, make_pages
+
+    def failing(*_args, **_kwargs):
+        raise ZeroDivisionError("no rate")
+
+    monkeypatch.setattr(scores_module, "compute_scores", failing)
+    data = write_dataset(tmp_path / "data")
+    events: list = []
+    stages = Stages(data, date(2026, 12, 1), tmp_path / "gen", None)
+    assert make_pages(stages, lambda kind, value: events.append(kind)) == 1
+    err = capsys.readouterr().err
+    assert f"{data}:1:1: scoring failed: no rate" in err and "Traceback" not in err
+    assert events == [] and not (tmp_path / "gen").exists()
+
+    pledge = sorted((data / "pledges").glob("*.yaml"))[0]
+    pledge.write_text(pledge.read_text(encoding="utf-8").replace("provider: ", "provider: nobody-", 1),
+                      encoding="utf-8")
+    assert make_pages(stages, lambda kind, value: events.append(kind)) == 1
+    err = capsys.readouterr().err
+    assert "nobody-" in err and "scoring failed" not in err and events == []

@@ -33,9 +33,19 @@ class Stages:
     site_url: str | None
 
 
+@dataclass
+class Prepared:
+    """What the pages are made from, worked out while the records were being checked: the site model, or why
+    scoring failed (on data with problems it may; those problems are then what the build reports)."""
+
+    model: Any = None
+    scoring_failure: Exception | None = None
+    seconds: float = 0.0
+
+
 def make_pages(stages: Stages, events: Events) -> int:
     """Load, score and generate; returns the exit code (0, or 1 for bad data or a scoring failure)."""
-    from pledges.dataset import load_dataset
+    from pledges.dataset import load_dataset_beside
 
     from .build import claim, drop_links, gen_entries
     from .generate import SiteModel, data_version, generate
@@ -44,36 +54,45 @@ def make_pages(stages: Stages, events: Events) -> int:
 
     started = time.perf_counter()
     data, today = stages.data, stages.today
-    dataset = load_dataset(data, today)
+
+    def prepare(dataset: Any) -> Prepared:
+        begun = time.perf_counter()
+        try:
+            scores = compute_scores(dataset, today)
+        except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
+            return Prepared(scoring_failure=exc)
+        # The dataset (frozen by load_dataset_beside) and then the scores live as long as this process: frozen,
+        # the collector no longer walks them at each collection of what comes after (generate freezes again
+        # before its worker forks).
+        gc.freeze()
+        model = SiteModel(dataset, scores, today, data_version(data), stages.site_url)
+        return Prepared(model=model, seconds=time.perf_counter() - begun)
+
+    # scoring and the site model are made here while a forked child checks the records
+    dataset, prepared = load_dataset_beside(data, today, prepare)
     if dataset.problems:
         for found in dataset.problems:
             print(found, file=sys.stderr)
         print(f"{len(dataset.problems)} problem(s) in {data} — fix them (see `pledges check`) and build again; "
               "nothing was written", file=sys.stderr)
         return 1
-    dataset.drop_documents()  # good data: from here on only its typed records are read
-    loaded = time.perf_counter()
-    # The dataset and then the scores live as long as this process: frozen, the collector no longer walks them at
-    # each collection of what comes after (generate freezes again before its worker forks).
-    gc.freeze()
-    try:
-        scores = compute_scores(dataset, today)
-    except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
-        print(f"{data}:1:1: scoring failed: {exc} — run `pledges score --data {data}` to see why", file=sys.stderr)
+    if prepared.scoring_failure is not None:
+        print(f"{data}:1:1: scoring failed: {prepared.scoring_failure} — run `pledges score --data {data}` to see "
+              "why", file=sys.stderr)
         return 1
-    gc.freeze()
+    dataset.drop_documents()  # good data: from here on only its typed records are read
     scored = time.perf_counter()
     events("scored", None)
 
     claim(stages.gen_root)
     drop_links(stages.gen_root, gen_entries(LANGUAGES))
-    model = SiteModel(dataset, scores, today, data_version(data), stages.site_url)
-    counts = generate(model, stages.gen_root, pages_done=lambda lang: events("pages", lang))
+    counts = generate(prepared.model, stages.gen_root, pages_done=lambda lang: events("pages", lang))
     generated = time.perf_counter()
     times = counts.pop("times", {})
     changed = sum(v for k, v in counts.items() if k.endswith("_changed"))
+    # load and score overlap: "score" is the scoring and site model, made while the records were checked
     print(f"generated: {sum(v for k, v in counts.items() if k.endswith('_files'))} files in {stages.gen_root}, "
-          f"{changed} changed (load {loaded - started:.1f} s, score {scored - loaded:.1f} s, "
+          f"{changed} changed (load {scored - started:.1f} s, score {prepared.seconds:.1f} s, "
           f"generate {generated - scored:.1f} s: {', '.join(f'{k} {v}' for k, v in times.items())})")
     print(f"site_rebuild_rewrites: {changed}")
     return 0
