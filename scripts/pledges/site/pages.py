@@ -102,7 +102,8 @@ class PageWriter:
                   "pledge_title": lambda pledge: pledge_title(pledge, lang),
                   "pledge_title_text": lambda pledge: pledge_title_text(pledge, lang)}
         row_maker = Rows(t, lang, lambda v, d=None: fmt_num(v, lang, d), m.owner_of_record)
-        common.update(verdict_rows=row_maker.verdict_rows, stat_rows=row_maker.stat_rows)
+        common.update(verdict_rows=row_maker.verdict_rows, stat_rows=row_maker.stat_rows,
+                      criteria_items=row_maker.criteria_items)
         common.update(summary.template_globals(m, t))
         common.update(freshness.template_globals(m, t))
 
