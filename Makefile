@@ -24,10 +24,14 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 
-# --require-hashes: pip refuses any file whose SHA-256 is not in requirements.lock. The project itself is
-# installed from this folder (editable, no dependencies, no download), so it needs no hash.
+# --require-hashes: pip refuses any file whose SHA-256 is not in requirements.lock. --no-deps: the lock pins every
+# dependency, so pip installs exactly it and resolves nothing (pip's resolver, in hash mode, fails on a dependency
+# asked for with extras, like justext's `lxml[html_clean]`, as soon as a newer lxml than the pinned one is
+# published: pypa/pip#9644); `pip check` then confirms the pinned set meets every package's requirements. The
+# project itself is installed from this folder (editable, no dependencies, no download), so it needs no hash.
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
@@ -84,7 +88,7 @@ lock-tools: $(LOCK_VENV)/bin/pip-compile
 
 $(LOCK_VENV)/bin/pip-compile: $(LOCK_TOOLS)
 	$(PYTHON) -m venv $(LOCK_VENV)
-	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_TOOLS)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK_TOOLS)
 	@touch $@
 
 clean:
