@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 360, 216
@@ -71,6 +72,38 @@ def label_positions(periods: list[str], x_step: float) -> list[int]:
     return [i for i in range(0, last, every) if (last - i) * x_step >= (2 if i == 0 else 1.5) * label_w] + [last]
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """A chart's drawn lines, axes and legend: the same in the page's inline chart and in its standalone file
+    (``svg()``, ``svg(attribution)``), so drawn once for both."""
+
+    chart_id: str
+    title: str
+    desc: str
+    body: str
+
+    def svg(self, attribution: str | None = None) -> str:
+        """The chart as SVG markup; with ``attribution`` a standalone file (own styles, size, credit line)."""
+        cid = escape(self.chart_id)
+        credit = textwrap.wrap(attribution, ATTRIBUTION_CHARS)[:4] if attribution else []
+        height = HEIGHT + (ATTRIBUTION_LINE * len(credit) + 6 if credit else 0)
+        size = f' width="{WIDTH}" height="{height}"' if attribution else ""
+        out = [
+            f'<svg class="pt-chart" id="{cid}" viewBox="0 0 {WIDTH} {height}"{size} role="img" '
+            f'aria-labelledby="{cid}-t {cid}-d" xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{cid}-t">{escape(self.title)}</title>',
+            f'<desc id="{cid}-d">{escape(self.desc)}</desc>',
+        ]
+        if attribution:
+            out.append(f'<style>{STYLE}</style><rect width="{WIDTH}" height="{height}" fill="#ffffff"/>')
+        out.append(self.body)
+        for n, line in enumerate(credit):
+            out.append(f'<text class="pt-axis" x="8" y="{HEIGHT + 12 + n * ATTRIBUTION_LINE}" style="font-size:11px">'
+                       f'{escape(line)}</text>')
+        out.append("</svg>")
+        return "".join(out)
+
+
 def line_chart(
     chart_id: str,
     periods: list[str],
@@ -83,9 +116,24 @@ def line_chart(
     attribution: str | None = None,
 ) -> str:
     """The chart as SVG markup; with ``attribution`` a standalone file (own styles, size, credit line)."""
+    drawing = draw(chart_id, periods, values, averages, title, desc, legend_provider, legend_average)
+    return drawing.svg(attribution) if drawing else ""
+
+
+def draw(
+    chart_id: str,
+    periods: list[str],
+    values: list[float | None],
+    averages: list[float | None],
+    title: str,
+    desc: str,
+    legend_provider: str,
+    legend_average: str,
+) -> Drawing | None:
+    """The chart's drawing; None when there is nothing to draw (fewer than two periods, or no value)."""
     points = [v for v in values + averages if v is not None]
     if len(periods) < 2 or not points:
-        return ""
+        return None
     low, high, step = axis_range(points)
     ticks = [low + i * step for i in range(int(round((high - low) / step)) + 1)]
     left = 10 + CHAR_W * max(len(_fmt(round(v, 1))) for v in ticks)
@@ -109,17 +157,7 @@ def line_chart(
         return " ".join(parts)
 
     cid = escape(chart_id)
-    credit = textwrap.wrap(attribution, ATTRIBUTION_CHARS)[:4] if attribution else []
-    height = HEIGHT + (ATTRIBUTION_LINE * len(credit) + 6 if credit else 0)
-    size = f' width="{WIDTH}" height="{height}"' if attribution else ""
-    out = [
-        f'<svg class="pt-chart" id="{cid}" viewBox="0 0 {WIDTH} {height}"{size} role="img" '
-        f'aria-labelledby="{cid}-t {cid}-d" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{cid}-t">{escape(title)}</title>',
-        f'<desc id="{cid}-d">{escape(desc)}</desc>',
-    ]
-    if attribution:
-        out.append(f'<style>{STYLE}</style><rect width="{WIDTH}" height="{height}" fill="#ffffff"/>')
+    out = []
     for v in ticks:
         out.append(f'<line class="pt-grid" x1="{left:.1f}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>')
         out.append(f'<text class="pt-axis" x="{left - 5:.1f}" y="{y(v) + 5:.1f}" text-anchor="end">'
@@ -139,8 +177,4 @@ def line_chart(
     out.append(f'<path class="pt-line" d="{path(values)}" marker-start="{marker}" marker-mid="{marker}" '
                f'marker-end="{marker}"/>')
     out.append(_legend(legend_provider, legend_average if has_avg else None))
-    for n, line in enumerate(credit):
-        out.append(f'<text class="pt-axis" x="8" y="{HEIGHT + 12 + n * ATTRIBUTION_LINE}" style="font-size:11px">'
-                   f'{escape(line)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+    return Drawing(chart_id, title, desc, "".join(out))

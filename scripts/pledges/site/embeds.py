@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from . import charts
 from .i18n import Translator
 
 
@@ -28,12 +27,11 @@ def attribution(t: Translator, chart: dict[str, Any], page_url: str) -> str:
 
 def write_embeds(tree: _Tree, t: Translator, lang: str, provider_id: str, provider_charts: list[dict[str, Any]],
                  site_url: str | None) -> None:
-    """Write the standalone file of every drawn chart (``chart["args"]``: what ``line_chart`` was given)."""
+    """Write the standalone file of every drawn chart (``chart["drawing"]``: the page's own drawing of it)."""
     page_url = f"{site_url or '/'}{lang}/providers/{provider_id}/"
     for chart in provider_charts:
-        if not chart.get("svg") or not chart.get("args"):
+        drawing = chart.get("drawing")
+        if not chart.get("svg") or drawing is None:
             continue
-        cid, periods, values, averages, title, desc, legend_provider, legend_average = chart["args"]
-        svg = charts.line_chart(cid, periods, values, averages, title, desc, legend_provider, legend_average,
-                                attribution=attribution(t, chart, page_url))
+        svg = drawing.svg(attribution=attribution(t, chart, page_url))
         tree.write(chart_path(lang, provider_id, chart["id"]), '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")

@@ -192,16 +192,16 @@ class PageWriter:
                      values=", ".join(f"{p} {fmt_num(v, lang)}" for p, v in zip(periods, values, strict=True)),
                      averages=", ".join(f"{p} {fmt_num(a, lang)}" for p, a in zip(periods, averages, strict=True) if a is not None)
                      or t("word.none"))
-            args = (chart_id, periods, values, averages, title, desc, t("chart.legend_provider"),
-                    t("chart.legend_average"))
-            svg = charts.line_chart(*args)
+            drawing = charts.draw(chart_id, periods, values, averages, title, desc, t("chart.legend_provider"),
+                                  t("chart.legend_average"))
+            svg = drawing.svg() if drawing else ""
             breaks = []
             source = self.m.sources.get(stats[-1].source)
             if source:
                 breaks = [b for b in source.method_breaks if periods[0] < b.period <= periods[-1]]
             out.append({"id": chart_id, "label": label, "metric": metric, "service": service, "stats": stats,
                         "svg": Markup(svg), "lower_better": metric in LOWER_IS_BETTER, "breaks": breaks,
-                        "versions": any(st.series_version for st in stats), "args": args})
+                        "versions": any(st.series_version for st in stats), "drawing": drawing})
         return out
 
 
