@@ -249,3 +249,6 @@ def test_sync_tree_links_new_files_and_leaves_linked_ones_alone(tmp_path, monkey
     assert _tree(copy) == _tree(src) and not (copy / "x/y").is_dir()
     assert sync_tree(src, copy) == 0  # copies with the same bytes are left as they are
     assert sync_tree(src, dst) == 1 and (dst / "x/y").read_text() == "file again"
+
+    assert sync_tree(tmp_path / "no-such-folder", dst) == 0  # a build that drew no chart has no charts/ at all
+    assert dst.is_dir() and list(dst.iterdir()) == []

@@ -92,7 +92,8 @@ def sync_tree(source: Path, target: Path) -> int:
     if target.is_symlink():  # never synced through: the link goes, a folder takes its place
         target.unlink()
     target.mkdir(parents=True, exist_ok=True)
-    same_device = os.stat(source).st_dev == os.stat(target).st_dev  # inode numbers compare on one device only
+    # inode numbers compare on one device only; no source folder (no charts drawn) is an empty one
+    same_device = source.is_dir() and os.stat(source).st_dev == os.stat(target).st_dev
     return _sync_folder(str(source), str(target), same_device)
 
 
