@@ -60,3 +60,21 @@ def test_a_page_of_one_region_is_what_markdown_makes_of_it() -> None:
     assert whole_region(page.replace("<table>", "<table>\t")) is None  # a tab: Markdown expands it
     assert whole_region(page.replace("\n\n<p", "\n   \n<p")) is None  # a line of spaces: Markdown empties it
     assert whole_region(f"{RAW_START}\n<p>not a div</p>\n{RAW_END}") is None
+
+
+def test_normalisation_check_answers_as_the_regex_it_replaced() -> None:
+    """normalisation_changes gives what ``[\\t\\r\\x02\\x03]|\\n +\\n`` gives, on every string built from the characters
+    that matter (and others around them)."""
+    import itertools
+    import re
+
+    from pledges.site.rawhtml import normalisation_changes
+
+    regex = re.compile("[\t\r\x02\x03]|\n +\n")
+    alphabet = ["\n", " ", "a", "\t", "\r", "\x02", "\x03", "<", "\u00a0"]
+    strings = ["", "\n \n", "\n  \n", "\n a\n", "a\n \n", "\n\n", " \n ", "\n \u00a0\n"]
+    strings += ["".join(parts) for size in range(1, 5) for parts in itertools.product(alphabet, repeat=size)]
+    disagree = [s for s in strings if normalisation_changes(s) != (regex.search(s) is not None)]
+    assert disagree == [] and len(strings) > 7000
+    assert normalisation_changes("<div>\n  <p>x</p>\n</div>") is False  # indentation alone is not a line of spaces
+    assert normalisation_changes("<div>\n   \n</div>") is True

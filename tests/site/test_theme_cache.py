@@ -206,3 +206,34 @@ def test_a_region_page_keeps_nothing_between_render_and_write_and_notices_a_chan
     source.write_text(source.read_text(encoding="utf-8").replace("<td>2</td>", "<td>3</td>"), encoding="utf-8")
     with pytest.raises(RuntimeError, match="changed while MkDocs"):
         on_page_context({}, page, None, None)
+
+
+def test_search_indexes_every_page_and_strips_attributes_only_where_there_are_some() -> None:
+    """QuickSearchContext stands in for Material's search handler: the same index entries, and a page holding a
+    ``data-search-*`` attribute still loses it (the plugin's own method runs for it)."""
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+    from mkdocs.plugins import PluginCollection
+
+    plugins = PluginCollection()
+    search = SearchPlugin()
+    search.load_config({})
+    plugins["material/search"] = search
+    search.search_index = SearchIndex(**search.config)  # what the plugin's on_config makes
+    theme_cache.quicken_search_context(plugins)
+    theme_cache.quicken_search_context(plugins)  # a second build in one process: wrapped once, not twice
+    handlers = [h for h in plugins.events["page_context"] if isinstance(h, theme_cache.QuickSearchContext)]
+    assert len(handlers) == 1 and plugins._event_origins[handlers[0]] == "material/search"
+
+    def page(url: str, content: str) -> SimpleNamespace:
+        return SimpleNamespace(url=url, content=content, toc=[], meta={}, title=url)
+
+    plain = page("a/", '<h1 id="a">A</h1><p>keep "this" as it is</p>')
+    marked = page("b/", '<h1 id="b">B</h1><p data-search-exclude="yes">hidden</p><p>shown</p>')
+    before = plain.content
+    for each in (plain, marked):
+        plugins.on_page_context({}, page=each, config=None, nav=None)  # type: ignore[arg-type]
+    assert plain.content == before  # nothing to strip: the same string
+    assert marked.content == '<h1 id="b">B</h1><p>hidden</p><p>shown</p>'  # stripped, as the plugin does
+    entries = search.search_index.entries
+    assert [entry["location"] for entry in entries] == ["a/", "b/"]
+    assert "keep" in entries[0]["text"] and entries[1]["text"] == "<p>shown</p>"  # the marked paragraph left out
