@@ -148,10 +148,14 @@ def _parse_date(value: Any) -> date | None:
 
 
 def _check_free_text(dataset: Dataset, item: Loaded) -> None:
+    clean = dataset._clean_texts  # a text with personal data is not kept there: each place it is in is reported
     for loc, text in _strings(item.doc.data):
-        if loc and loc[0] == "params":
+        if text in clean or (loc and loc[0] == "params"):
             continue
-        for what, found in find_personal_data(text):
+        personal = find_personal_data(text)
+        if not personal:
+            clean.add(text)
+        for what, found in personal:
             line, column = _line_of_text(item, loc, found)
             dataset.add(item.path, line, column,
                         f"free text contains {what} ({found!r}) — remove personal data; describe the case without it")

@@ -52,6 +52,9 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     _figures: dict[str, m.Statistic] | None = field(default=None, repr=False)
+    # Free texts these checks scanned and found without personal data: dates, periods, names and notes repeat
+    # thousands of times across record files (182,000 texts, 2,000 distinct, at 1,000 synthetic providers).
+    _clean_texts: set[str] = field(default_factory=set, repr=False)
 
     def records(self, kind: str) -> dict[str, Any]:
         return {rid: item.record for rid, item in self.loaded[kind].items()}

@@ -210,6 +210,22 @@ def test_ordinary_figures_are_not_personal_data(text):
     assert find_personal_data(text) == []
 
 
+def test_personal_data_is_reported_wherever_it_repeats(tmp_path):
+    """The checks remember texts found clean (dates and names repeat thousands of times), never texts with
+    personal data: the same number in two pledges, and again after clean texts, is reported at each place."""
+    from benchmarks import synthetic
+
+    data = tmp_path / "data"
+    synthetic.dataset(data, providers=3, pledges_each=2, quarters=2, metrics=1)  # SYNTHETIC
+    pledges = sorted((data / "pledges").glob("*.yaml"))
+    for path in pledges[:3]:
+        path.write_text(path.read_text(encoding="utf-8") + "note: bel 06-12345678\n", encoding="utf-8")
+    pledges[3].write_text(pledges[3].read_text(encoding="utf-8") + "note: bel 06-12345679\n", encoding="utf-8")
+    problems = [p for p in load_dataset(data, date(2026, 12, 1)).problems if "phone number" in str(p)]
+    assert sorted(Path(p.path).name for p in problems) == sorted(path.name for path in pledges[:4])
+    assert all(str(p).count("06-1234567") == 1 for p in problems)
+
+
 def test_dump_record_round_trips(data):
     from pledges import models as m
 
