@@ -153,3 +153,28 @@ def _fail_in_child(check, parent: int):
             raise RuntimeError("the child fails")
         return check(*args, **kwargs)
     return checked_here_only
+
+
+@needs_fork
+def test_a_large_dataset_is_checked_first_and_its_documents_go_before_the_work(tmp_path, monkeypatch, forks):
+    """From BESIDE_UNTIL record files (memory): the checks come first, in two halves; the work then sees the
+    records without their documents, and on data with problems the documents stay (positions for the report)."""
+    from benchmarks import synthetic
+
+    data = tmp_path / "data"
+    synthetic.dataset(data, providers=5, pledges_each=2, quarters=3, metrics=2)  # SYNTHETIC
+    today = date(2026, 12, 1)
+    monkeypatch.setattr(dataset_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(dataset_module, "BESIDE_UNTIL", 2)
+
+    def documents_left(ds) -> int:
+        return sum(item.doc.data is not None for items in ds.loaded.values() for item in items.values())
+
+    good, left = dataset_module.load_dataset_beside(data, today, documents_left)
+    assert good.problems == [] and left == 0 and len(forks) == 2  # reading in two, checking in two
+    pledge = sorted((data / "pledges").glob("*.yaml"))[0]
+    pledge.write_text(pledge.read_text(encoding="utf-8").replace("provider: ", "provider: nobody-", 1),
+                      encoding="utf-8")
+    bad, left = dataset_module.load_dataset_beside(data, today, documents_left)
+    assert bad.problems == dataset_module.load_dataset(data, today).problems and bad.problems
+    assert left == good.files and ":1:1:" not in str(bad.problems[0])  # the documents kept: a real position
