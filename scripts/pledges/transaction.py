@@ -108,7 +108,13 @@ def _open_folder(root: Path) -> tuple[Path, int]:
     """A new, locked transaction folder under ``<root>/.pledges-txn``."""
     base = root / STAGING
     for _ in range(10):
-        base.mkdir(exist_ok=True)
+        try:
+            os.mkdir(base)
+        except FileExistsError:
+            # There, or there a moment ago: another transaction's clean-up may remove it right now (then the mkdir
+            # below fails and this tries again). Path.mkdir(exist_ok=True) raised FileExistsError in that case,
+            # failing one collector thread's source now and then (make bench, 200 sources on 20 threads).
+            pass
         path = base / f"{os.getpid()}-{secrets.token_hex(6)}"
         try:
             path.mkdir()
