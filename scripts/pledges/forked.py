@@ -25,25 +25,36 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def halves(items: Sequence[Item]) -> tuple[list[Item], list[Item]]:
-    """Every second item in each half: record files come grouped by kind, and kinds differ in size."""
-    return list(items[0::2]), list(items[1::2])
+def _to_child(index: int, share: float) -> bool:
+    """Whether item ``index`` goes to the child, which takes ``share`` of the items spread evenly over the list."""
+    return int((index + 1) * share) > int(index * share)
 
 
-def interleave(first: Sequence[Item], second: Sequence[Item]) -> list[Item]:
-    """The inverse of ``halves``: the items in their original order."""
+def halves(items: Sequence[Item], share: float = 0.5) -> tuple[list[Item], list[Item]]:
+    """(this process's part, the child's part): the child's items spread evenly over the list (every second one at
+    the default share), because record files come grouped by kind, and kinds differ in size."""
+    here: list[Item] = []
+    there: list[Item] = []
+    for index, item in enumerate(items):
+        (there if _to_child(index, share) else here).append(item)
+    return here, there
+
+
+def interleave(first: Sequence[Item], second: Sequence[Item], share: float = 0.5) -> list[Item]:
+    """The inverse of ``halves`` with the same share: the items in their original order."""
     merged: list[Item] = []
-    for index, item in enumerate(first):
-        merged.append(item)
-        if index < len(second):
-            merged.append(second[index])
+    mine, theirs = iter(first), iter(second)
+    for index in range(len(first) + len(second)):
+        merged.append(next(theirs) if _to_child(index, share) else next(mine))
     return merged
 
 
-def in_two(work: Callable[[list[Item]], Result], items: Sequence[Item], *, fork_from: int) -> tuple[Result, Result]:
-    """(``work`` of the first half, ``work`` of the second half), the second in a forked child when ``items`` has
-    at least ``fork_from`` items and a fork is safe."""
-    here, there = halves(items)
+def in_two(work: Callable[[list[Item]], Result], items: Sequence[Item], *, fork_from: int,
+           share: float = 0.5) -> tuple[Result, Result]:
+    """(``work`` of this process's part, ``work`` of the child's part), the child's in a forked child when ``items``
+    has at least ``fork_from`` items and a fork is safe. ``share`` is the child's part of the items: less than half
+    when the child has more to do with each of them (sending its results back)."""
+    here, there = halves(items, share)
     return beside(lambda: work(here), lambda: work(there), fork=len(items) >= fork_from)
 
 

@@ -178,3 +178,15 @@ def test_a_large_dataset_is_checked_first_and_its_documents_go_before_the_work(t
     bad, left = dataset_module.load_dataset_beside(data, today, documents_left)
     assert bad.problems == dataset_module.load_dataset(data, today).problems and bad.problems
     assert left == good.files and ":1:1:" not in str(bad.problems[0])  # the documents kept: a real position
+
+
+@pytest.mark.parametrize("share", [0.5, 0.36, 0.1, 0.9])
+def test_any_share_splits_evenly_and_interleave_restores_the_order(share):
+    for size in (0, 1, 2, 3, 10, 101):
+        items = list(range(size))
+        here, there = forked.halves(items, share)
+        assert forked.interleave(here, there, share) == items
+        assert abs(len(there) - size * share) <= 1  # the child's share, give or take one item
+        if size >= 100:  # spread over the list: each tenth of it holds some of the child's items
+            assert all(any(x in there for x in items[k * size // 10:(k + 1) * size // 10]) for k in range(10))
+    assert forked.halves(list(range(6))) == ([0, 2, 4], [1, 3, 5])  # the default: every second item
