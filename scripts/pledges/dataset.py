@@ -172,14 +172,14 @@ def _read_records_of(root: Path) -> Dataset:
 PARALLEL_FROM = 2000
 # The reading child's part of the record files. The child also pickles its records to send them back (0.42 s for
 # half the files at 1,000 synthetic providers, and 0.31 s to unpickle them here), and it reads each file a little
-# slower than this process (its writes copy the memory pages it shares with this process). With even halves this
-# process waited for the child; with 36 % of the files both sides end about together: reading took 1.64 s instead
-# of 1.94 (medians of 3, alternated; 28 % gave 1.75).
+# slower than this process does (measured; copying the memory pages it shares with this process as it writes them
+# is the likely cause). With even halves this process waited for the child; with 36 % of the files both sides end
+# about together: reading took 1.64 s instead of 1.94 (medians of 3, alternated; 28 % gave 1.75).
 READ_CHILD_SHARE = 0.36
 # Up to this many record files the checks run in a forked child beside the build's scoring. The child reads, and so
 # copies, the memory pages of every record it checks while this process still holds the parsed documents and makes
-# the scores and the site model: at 10,000 synthetic providers (60,000 files) the build's peak rose from 3.7 to
-# 4.3 GB (summed RSS; PSS 3.3 to 3.6 GB). From here on the checks come first and the documents go before scoring,
+# the scores and the site model: at 10,000 synthetic providers (60,000 files) the build's peak was 4.3 GB (summed
+# RSS; PSS 3.6 GB), and 3.9 GB (PSS 3.4 GB) with the checks first. From here on the checks come first and the documents go before scoring,
 # as the build did before it scored beside the checks; below, at 1,000 providers, scoring beside saves a second.
 BESIDE_UNTIL = 24_000
 
