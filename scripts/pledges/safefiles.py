@@ -50,6 +50,13 @@ def link_under(root: Path, path: Path) -> Path | None:
     return None
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to the open file ``fd`` (``os.write`` may write fewer)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_new(path: Path, text: str) -> None:
     """Create a file that must not exist yet; refuses (FileExistsError) even a dangling link there."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

@@ -45,6 +45,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from .safefiles import write_all
 from .yamlio import fsync_dir, write_atomic
 
 STAGING = ".pledges-txn"
@@ -76,10 +77,8 @@ def _checked(rel: str) -> str:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte (``os.write`` may write fewer); a separate function so tests can fail it."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    """``safefiles.write_all``, under a name of this module's own so that tests can fail it."""
+    write_all(fd, data)
 
 
 def _fsync_dirs(paths: Iterable[Path]) -> None:

@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..safefiles import write_all
+
 
 def fresh_name(path: Path) -> Path:
     """Where a file's new bytes are made before ``os.replace`` puts them under its name in one step."""
@@ -98,9 +100,7 @@ def _create_new(path: Path, data: bytes) -> bool:
     except FileExistsError:
         return False
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view):]
+        write_all(handle, data)
     finally:
         os.close(handle)
     return True
