@@ -109,7 +109,7 @@ def load_dataset_beside(root: Path | str, today: date, work: Callable[[Dataset],
     gc.freeze()  # the records, read with the collector off, are kept as long as the dataset
     if dataset.files >= BESIDE_UNTIL:  # memory first: check, let the documents go, then work
         with _collector_off():
-            dataset.problems.extend(check_problems(dataset, today))
+            check_records(dataset, today)
         dataset.problems.sort()
         if not dataset.problems:
             dataset.drop_documents()  # the checks' positions are all they serve
@@ -179,8 +179,8 @@ READ_CHILD_SHARE = 0.36
 # Up to this many record files the checks run in a forked child beside the build's scoring. The child reads, and so
 # copies, the memory pages of every record it checks while this process still holds the parsed documents and makes
 # the scores and the site model: at 10,000 synthetic providers (60,000 files) the build's peak was 4.3 GB (summed
-# RSS; PSS 3.6 GB), and 3.9 GB (PSS 3.4 GB) with the checks first. From here on the checks come first and the documents go before scoring,
-# as the build did before it scored beside the checks; below, at 1,000 providers, scoring beside saves a second.
+# RSS; PSS 3.6 GB). From here on the checks come first and the documents go before scoring, as the build did before
+# it scored beside the checks: 3.9 GB (PSS 3.4 GB). Below, at 1,000 providers, scoring beside saves a second.
 BESIDE_UNTIL = 24_000
 
 
