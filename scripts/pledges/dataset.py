@@ -7,10 +7,8 @@ Collectors call the same ``check_records`` before they write anything.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from .checks import CADENCE_PERIOD_SHAPE, check_characters, check_record
 from .explain import explain_error
 from .figures import build_figures, figure_id, release_provenance, series_id, slug
 from .forked import Result, beside, in_two, interleave
+from .heap import collector_off
 from .loaded import Dataset, Loaded, Problem, printable
 from .periods import period_sort_key, period_start, point_sort_key
 from .scan import RECORD_SUFFIXES, iter_record_files, scan_data_folder
@@ -86,7 +85,7 @@ def _load_file(kind: str, path: Path, dataset: Dataset) -> Loaded | None:
 
 def load_dataset(root: Path | str, today: date | None = None) -> Dataset:
     """Load and check every record under root. Problems are in ``dataset.problems``."""
-    with _collector_off():
+    with collector_off():
         dataset = _read_records_of(Path(root))
         if dataset.root.is_dir():
             check_records(dataset, today or today_default())
@@ -102,13 +101,12 @@ def load_dataset_beside(root: Path | str, today: date, work: Callable[[Dataset],
 
     From BESIDE_UNTIL record files the records are checked first (in two halves) and, without problems, their
     documents let go before ``work`` runs (``Dataset.drop_documents``)."""
-    with _collector_off():
+    with collector_off(keep=True):  # the records are kept as long as the dataset
         dataset = _read_records_of(Path(root))
     if not dataset.root.is_dir():
         return dataset, work(dataset)
-    gc.freeze()  # the records, read with the collector off, are kept as long as the dataset
     if dataset.files >= BESIDE_UNTIL:  # memory first: check, let the documents go, then work
-        with _collector_off():
+        with collector_off():
             check_records(dataset, today)
         dataset.problems.sort()
         if not dataset.problems:
@@ -121,17 +119,6 @@ def load_dataset_beside(root: Path | str, today: date, work: Callable[[Dataset],
     return dataset, result
 
 
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """Parsing allocates millions of short-lived acyclic objects; the cyclic collector would otherwise walk the
-    growing dataset again and again (about a quarter of the run time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_records_of(root: Path) -> Dataset:

@@ -7,23 +7,18 @@ breaks the build.
 
 from __future__ import annotations
 
-import gc
 from datetime import date
 from typing import Any
+
+from pledges.heap import collector_off
 
 
 def compute_scores(dataset, today: date) -> dict[str, Any]:
     from pledges import scoring
 
-    # As in loading: scoring allocates about a million small objects and frees few until it ends, so the cyclic
-    # collector would walk the growing heap again and again (70 % of the scoring time at 1,000 providers).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # about a million small objects, most of them kept in the scores (pledges.heap)
+    with collector_off():
         return scoring.compute(dataset, today).to_dict()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def methodology(lang: str) -> str | None:

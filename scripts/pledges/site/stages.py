@@ -13,7 +13,6 @@ say to the user it prints itself, with the same lines and exit codes as before.
 
 from __future__ import annotations
 
-import gc
 import sys
 import time
 from collections.abc import Callable
@@ -46,6 +45,7 @@ class Prepared:
 def make_pages(stages: Stages, events: Events) -> int:
     """Load, score and generate; returns the exit code (0, or 1 for bad data or a scoring failure)."""
     from pledges.dataset import load_dataset_beside
+    from pledges.heap import collector_off
 
     from .build import claim, drop_links, gen_entries
     from .generate import SiteModel, data_version, generate
@@ -57,15 +57,14 @@ def make_pages(stages: Stages, events: Events) -> int:
 
     def prepare(dataset: Any) -> Prepared:
         begun = time.perf_counter()
-        try:
-            scores = compute_scores(dataset, today)
-        except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
-            return Prepared(scoring_failure=exc)
-        # The dataset (frozen by load_dataset_beside) and then the scores live as long as this process: frozen,
-        # the collector no longer walks them at each collection of what comes after (generate freezes again
-        # before its worker forks).
-        gc.freeze()
-        model = SiteModel(dataset, scores, today, data_version(data), stages.site_url)
+        # The dataset (frozen by load_dataset_beside), the scores and the model live as long as this process:
+        # frozen, the collector never walks them (generate freezes again before its worker forks).
+        with collector_off(keep=True):
+            try:
+                scores = compute_scores(dataset, today)
+            except Exception as exc:  # noqa: BLE001 - the scoring module is separate; report, do not trace back
+                return Prepared(scoring_failure=exc)
+            model = SiteModel(dataset, scores, today, data_version(data), stages.site_url)
         return Prepared(model=model, seconds=time.perf_counter() - begun)
 
     # scoring and the site model are made here while a forked child checks the records
