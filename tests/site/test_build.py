@@ -118,6 +118,54 @@ def test_a_failed_mkdocs_leaves_the_published_downloads_as_they_were(tmp_path, m
     assert not list((tmp_path / "site").glob(".*.new"))
 
 
+def _build_args(data: Path):
+    import argparse
+
+    return argparse.Namespace(data=str(data), out="site", today=date(2026, 12, 1), no_strict=False, generate_only=False)
+
+
+def test_a_first_build_stages_its_downloads_while_mkdocs_runs(tmp_path, monkeypatch):
+    """Into an output folder without data/, feeds/ and charts/, the downloads are linked while MkDocs still runs
+    (out/.<name>.new) and renamed into place once it has succeeded; a later build syncs the published folders."""
+    from pledges.site import build
+
+    data = write_dataset(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    real_finish, seen = build.MkDocsRuns.finish, []
+
+    def finish(self):  # what the output folder holds while MkDocs runs
+        seen.append(sorted(p.name for p in (tmp_path / "site").iterdir()))
+        return real_finish(self)
+
+    monkeypatch.setattr(build.MkDocsRuns, "finish", finish)
+    assert build.run_build(_build_args(data)) == 0
+    assert {".data.new", ".feeds.new", ".charts.new"} <= set(seen[0]) and "data" not in seen[0]
+    site = tmp_path / "site"
+    assert not list(site.glob(".*.new"))
+    published = site / "data" / "providers.csv"
+    assert published.stat().st_ino == (tmp_path / "build/static/data/providers.csv").stat().st_ino  # a link
+    assert {p.relative_to(site / "feeds") for p in (site / "feeds").rglob("*")} == \
+        {p.relative_to(tmp_path / "build/static/feeds") for p in (tmp_path / "build/static/feeds").rglob("*")}
+    assert build.run_build(_build_args(data)) == 0
+    assert not {".data.new", ".feeds.new", ".charts.new"} & set(seen[1])  # published already: synced at the end
+    assert published.stat().st_ino == (tmp_path / "build/static/data/providers.csv").stat().st_ino
+
+
+def test_a_failed_first_build_leaves_no_downloads_behind(tmp_path, monkeypatch):
+    from pledges.site import build
+
+    data = write_dataset(tmp_path / "data")
+
+    def failing(self):
+        self.stop()
+        return False, {lang: "ERROR - MkDocs failed (simulated)" for lang in self.configs}
+
+    monkeypatch.setattr(build.MkDocsRuns, "finish", failing)
+    monkeypatch.chdir(tmp_path)
+    assert build.run_build(_build_args(data)) == 1
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [build.MARKER]
+
+
 def test_bad_data_fails_with_position_and_writes_nothing(tmp_path):
     data = write_dataset(tmp_path / "data")
     path = data / "pledges" / "delta-switch-promise.yaml"
