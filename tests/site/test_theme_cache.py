@@ -237,3 +237,24 @@ def test_search_indexes_every_page_and_strips_attributes_only_where_there_are_so
     entries = search.search_index.entries
     assert [entry["location"] for entry in entries] == ["a/", "b/"]
     assert "keep" in entries[0]["text"] and entries[1]["text"] == "<p>shown</p>"  # the marked paragraph left out
+
+
+def test_fill_is_one_replace_after_the_other():
+    """skeletons.fill in one pass gives what replacing each mark in turn gives. No text holds a mark's first
+    character, and a skeleton holds marks only whole (the stand-in page's values), so no replace makes a new one."""
+    import random
+
+    from pledges.site.skeletons import _mark, fill
+
+    rng = random.Random(7)
+    marks = [_mark("title"), _mark("content") + "\u003ch1", _mark("url"), _mark("feed-href-0"), _mark("feed-href-1"),
+             _mark("feed-title-1"), _mark("feed-href-10")]
+    words = ["<p>", "a", "\u003ch1", "é", "\n", "{{", "pt-", "\ue001"]
+    for _ in range(300):
+        chosen = rng.sample(marks, rng.randint(1, len(marks)))
+        skeleton = "".join(rng.choice(words + chosen * 2) for _ in range(rng.randint(0, 40)))
+        fills = tuple((mark, rng.choice(["", "T", "<b>x</b>", "pt-url", "\u003ch1>Title"])) for mark in chosen)
+        expected = skeleton
+        for mark, text in fills:
+            expected = expected.replace(mark, text)
+        assert fill(skeleton, fills) == expected

@@ -11,6 +11,7 @@ that hold a slot mark render as usual.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -93,9 +94,29 @@ def slots_of(page: Any) -> Slots | None:
 
 
 def fill(skeleton: str, fills: tuple[tuple[str, str], ...]) -> str:
-    for mark, text in fills:
-        skeleton = skeleton.replace(mark, text)
-    return skeleton
+    """The skeleton with each slot mark replaced by its text, in one pass over its pieces (a scan of the whole page
+    for each mark cost more). No text holds a mark's first character (``slots_of``) and the skeleton holds marks
+    only whole (the stand-in's values), so this is what one replace after the other gives."""
+    pieces, slots = _pieces(skeleton, tuple(mark for mark, _ in fills))
+    texts = [text for _, text in fills]
+    out = [pieces[0]]
+    for slot, piece in zip(slots, pieces[1:], strict=True):
+        out += (texts[slot], piece)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _pieces(skeleton: str, marks: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The skeleton's text between the marks, and which mark stands between each two pieces."""
+    found = re.compile("|".join(re.escape(mark) for mark in sorted(marks, key=len, reverse=True)))
+    index = {mark: i for i, mark in enumerate(marks)}
+    pieces, slots, start = [], [], 0
+    for match in found.finditer(skeleton):
+        pieces.append(skeleton[start:match.start()])
+        slots.append(index[match.group()])
+        start = match.end()
+    pieces.append(skeleton[start:])
+    return tuple(pieces), tuple(slots)
 
 
 class PageSkeletons:
