@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from pledges.site.charts import line_chart
-from pledges.site.generate import fmt_num, html_link, safe_href, word_diff, yaml_title
+from pledges.site.generate import fmt_num, front_matter, html_link, safe_href, word_diff
 
 
 def test_chart_is_valid_svg_with_title_and_desc():
@@ -41,4 +41,4 @@ def test_numbers_per_language_and_titles():
     assert fmt_num(1234.5, "en") == "1,234.5"
     assert fmt_num(1234.5, "nl") == "1.234,5"
     assert fmt_num(None, "nl") == "—"
-    assert str(yaml_title('A "b" <c>')) == '"A &quot;b&quot; &lt;c&gt;"'
+    assert str(front_matter('A "b" <c>')) == '---\n{"title": "A &quot;b&quot; &lt;c&gt;"}\n---'

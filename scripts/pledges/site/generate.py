@@ -31,6 +31,7 @@ from .markup import (  # noqa: F401  (re-exported: the public names of this modu
     VERDICTS,
     day,
     fmt_num,
+    front_matter,
     html_grade,
     html_link,
     make_env,
@@ -41,7 +42,6 @@ from .markup import (  # noqa: F401  (re-exported: the public names of this modu
     val,
     verdict_class,
     word_diff,
-    yaml_title,
 )
 from .model import SiteModel
 from .pages import CONTENT, HUBS, LOWER_IS_BETTER, PageWriter, root_index  # noqa: F401

@@ -7,7 +7,6 @@ Contributor and publisher text is escaped here and only here (``md_escape`` is t
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import types
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from pledges.periods import period_start
 
 from ..scoring.messages import Message, Verbatim, template_of, value_text
 from .formats import fmt_num
+from .frontmatter import front_matter
 from .i18n import TEMPLATES, Translator
 
 VERDICTS = ("kept", "partly-kept", "broken", "not-yet-rated", "no-data", "not-measurable")
@@ -72,11 +72,6 @@ def trend_text(t: Translator, trend: Any, comparable: Any, lang: str) -> str:
         sign = "+" if trend > 0 else "−" if trend < 0 else "±"
         return f"{word} ({sign}{fmt_num(abs(trend), lang, 1)})"
     return t.term("trend", trend)
-
-
-def yaml_title(text: str) -> Markup:
-    """A front-matter title: HTML-escaped (themes print it raw) and JSON-quoted (valid YAML)."""
-    return Markup(json.dumps(escape(str(text)), ensure_ascii=True))
 
 
 def word_diff(old: str, new: str) -> Markup:
@@ -292,7 +287,7 @@ def make_env(lang: str | None = None) -> jinja2.Environment:
     if lang:
         env.code_generator_class = _FinalizedOutput
         env.context_class = _DirectCalls
-    env.filters["yaml_title"] = yaml_title
+    env.globals["front_matter"] = front_matter
     env.filters["href"] = safe_href
     env.filters["val"] = val
     env.filters["day"] = _iso_day

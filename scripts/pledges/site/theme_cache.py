@@ -17,7 +17,8 @@ When a part may differ, it is rendered as usual:
   the same bytes, tests/site/test_theme_cache.py).
 
 A page outside the navigation is rendered from a skeleton of its shape (``pledges.site.skeletons``), and a page
-that is one marked region skips Markdown (``on_page_markdown``, ``rawhtml.whole_region``).
+that is one marked region skips Markdown (``on_page_markdown``, ``rawhtml.whole_region``), and our pages' front matter
+is read without YAML (``pledges.site.frontmatter``).
 
 The same hook lets MkDocs forget each page's Markdown source once rendered, keeps its HTML compressed until
 the page is written and forgets it then (``on_page_content``, ``on_page_context``, ``on_post_page``), and spaces table cells and list items of the pages the search index takes in (``searchtext.spaced``),
@@ -38,6 +39,7 @@ import jinja2
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
+from pledges.site.frontmatter import read_front_matter
 from pledges.site.rawhtml import ID, whole_region
 from pledges.site.searchtext import spaced
 from pledges.site.skeletons import SKELETON_TEMPLATE, PageSkeletons
@@ -98,9 +100,20 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
     urls = tuple(sorted(page.url for page in getattr(nav, "pages", ()) if isinstance(page.url, str)))
     _cache = PartCache(urls, enabled=os.environ.get(DISABLE_ENV, "1") != "0")
     _skeletons = PageSkeletons(_cache)
+    read_front_matter_quickly(_cache.enabled)
     if _cache.enabled:
         quicken_search_context(config.plugins)
     return nav
+
+
+def read_front_matter_quickly(on: bool) -> None:
+    """Our pages' one line of JSON front matter read with ``json.loads`` (frontmatter.read_front_matter), or, off,
+    every page's with MkDocs' YAML. MkDocs reads the pages after ``on_nav``. Its function is kept on its module:
+    MkDocs loads this hook afresh for each build, in one process perhaps several times."""
+    from mkdocs.utils import meta
+
+    original = meta.__dict__.setdefault("pt_original_get_data", meta.get_data)
+    meta.get_data = functools.partial(read_front_matter, fallback=original) if on else original
 
 
 # What Material's search plugin strips from a page's HTML once it has indexed the page.
