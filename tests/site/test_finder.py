@@ -80,3 +80,20 @@ def test_hostile_names_show_as_text(board_chromium, board_hostile, query):
     assert page.evaluate("window.__xss") is None
     assert page.locator(".pt-finder-results script, .pt-finder-results img").count() == 0
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_finder_shows_its_whole_placeholder(board_chromium, board_real, lang, width):
+    """The box's hint ("Naam van aanbieder of merk") fits in the box: it was cut off in Dutch."""
+    page = board_chromium.new_page(viewport={"width": width, "height": 800})
+    page.goto(board_real + f"{lang}/", wait_until="networkidle")
+    room, needed = page.evaluate("""() => {
+      const box = document.getElementById('pt-finder-q'), style = getComputedStyle(box);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(' ');  // .font is '' here
+      const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return [room, ctx.measureText(box.placeholder).width];
+    }""")
+    assert needed > 50 and needed <= room, (lang, width, room, needed)
+    page.close()
