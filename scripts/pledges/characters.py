@@ -56,8 +56,10 @@ def character_problem(ch: str) -> str:
                 "order than it is stored — delete it (text in a right-to-left language needs no such control)")
     if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
         return f"text contains {what}, which is not a valid character — delete it"
-    return (f"text contains the invisible {what} — delete it (a tab or a line break may be written as such; "
-            "nothing else below U+0020 is allowed)")
+    if code < 0x20:  # a control character someone may have meant as layout
+        return (f"text contains the invisible {what} — delete it (a tab or a line break may be written as such; "
+                "nothing else below U+0020 is allowed)")
+    return f"text contains the invisible {what} — delete it"
 
 
 def offset_position(text: str, index: int) -> tuple[int, int]:

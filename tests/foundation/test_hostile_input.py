@@ -461,3 +461,11 @@ def test_sexagesimal_statistic_value_is_refused_by_check(data, capsys):
     path = a_series(data, "*per-100k*")
     number = edit_point(path, "value", "1:30:00.5")
     refused(data, capsys, path, number, "write 5400.5 as a plain decimal")
+
+
+def test_the_hint_about_controls_below_u0020_comes_only_with_such_a_control():
+    from pledges.characters import character_problem
+
+    assert "below U+0020" in character_problem("\x1b") and "U+001B ESCAPE" in character_problem("\x1b")
+    for char in ("\ufeff", "\x7f", "\x9f"):  # a byte order mark, DELETE, a C1 control: nothing to write instead
+        assert character_problem(char).endswith("— delete it"), char
