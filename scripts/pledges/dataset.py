@@ -119,8 +119,6 @@ def load_dataset_beside(root: Path | str, today: date, work: Callable[[Dataset],
     return dataset, result
 
 
-
-
 def _read_records_of(root: Path) -> Dataset:
     """Every record file read and validated, ids matched to file names; the cross-record checks not yet run."""
     dataset = Dataset(root)

@@ -95,6 +95,11 @@ def gen_entries(languages: tuple[str, ...]) -> list[str]:
     return ["docs", "static", *(f"mkdocs.{lang}.yml" for lang in languages)]
 
 
+def occupied(path: Path) -> bool:
+    """Whether anything is at ``path``: a file, a folder or a symlink (even one that leads nowhere)."""
+    return path.exists() or path.is_symlink()
+
+
 def remove(path: Path) -> None:
     """Remove a file, a folder or a symlink (never what a symlink points to)."""
     if path.is_symlink() or path.is_file():
@@ -216,14 +221,14 @@ def publish(out: Path, gen_root: Path, languages: tuple[str, ...], site_url: str
         new, old, current = out / f".{lang}.new", out / f".{lang}.old", out / lang
         fix_404_paths(new, lang, site_url)
         remove(old)
-        if current.exists() or current.is_symlink():
+        if occupied(current):
             current.rename(old)
         new.rename(current)
         remove(old)
     static = gen_root / "static"
     for name in STATIC_FOLDERS:
         staged, published = out / f".{name}.new", out / name
-        if staged.is_dir() and not (published.exists() or published.is_symlink()):
+        if staged.is_dir() and not occupied(published):
             staged.rename(published)
         else:
             sync_tree(static / name, published)
@@ -244,8 +249,7 @@ def stage_static(out: Path, gen_root: Path) -> None:
     from .writer import sync_tree
 
     for name in STATIC_FOLDERS:
-        published = out / name
-        if not (published.exists() or published.is_symlink()):
+        if not occupied(out / name):
             sync_tree(gen_root / "static" / name, out / f".{name}.new")
 
 

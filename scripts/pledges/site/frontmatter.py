@@ -48,9 +48,10 @@ def _no_number(text: str) -> Any:
 def read_front_matter(doc: str, fallback: Any) -> tuple[str, dict[str, Any]]:
     """(the Markdown after the front matter, the front matter), as ``fallback`` (MkDocs' ``get_data``) gives them."""
     if doc.startswith(OPEN):
-        end = doc.find("\n", 4)
+        start = len(OPEN) - 1  # the line starts with OPEN's "{"
+        end = doc.find("\n", start)
         if end > 0 and doc.startswith(CLOSE, end):
-            line = doc[4:end]
+            line = doc[start:end]
             if YAML_DIFFERS.search(line) is None and ESCAPED_SURROGATE.search(line) is None:
                 try:
                     data = json.loads(line, parse_int=_no_number, parse_float=_no_number, parse_constant=_no_number)
